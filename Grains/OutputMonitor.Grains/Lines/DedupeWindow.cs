@@ -1,0 +1,91 @@
+using System.IO.Hashing;
+using System.Runtime.InteropServices;
+using OutputMonitor.Telemetry;
+
+namespace OutputMonitor.Lines;
+
+/// <summary>
+/// The ids a line has counted, remembered per arrival hour for at least the dedupe window. Ids are
+/// kept as 64-bit XxHash3 values of (channel, id): 8 bytes in state, about 28 in memory; a false
+/// match needs ~4·10⁹ ids on one line. The count is capped: past the cap, the oldest hour goes early.
+/// </summary>
+[GenerateSerializer, Alias("om.DedupeWindow")]
+public sealed class DedupeWindow
+{
+    /// <summary>Per arrival hour (Unix hour), the hashes first seen in it, oldest first.</summary>
+    [Id(0)] public List<DedupeSegment> Segments { get; init; } = [];
+
+    [NonSerialized]
+    private HashSet<ulong>? _index;
+
+    public int Count => Index.Count;
+
+    /// <summary>Ids dropped before their window ended because of the cap.</summary>
+    [Id(1)] public long EvictedEarly { get; set; }
+
+    private HashSet<ulong> Index => _index ??= BuildIndex();
+
+    public static ulong Hash(TelemetryChannel channel, string id)
+    {
+        var chars = MemoryMarshal.AsBytes(id.AsSpan());
+        return XxHash3.HashToUInt64(chars, (long)channel + 1);
+    }
+
+    /// <summary>True when the id is new (and is now remembered); false for a repeat.</summary>
+    public bool TryAdd(ulong hash, long nowMilliseconds)
+    {
+        if (!Index.Add(hash))
+        {
+            return false;
+        }
+
+        var hour = nowMilliseconds / 3_600_000;
+        if (Segments.Count == 0 || Segments[^1].Hour < hour)
+        {
+            Segments.Add(new DedupeSegment { Hour = hour });
+        }
+
+        Segments[^1].Hashes.Add(hash);
+        return true;
+    }
+
+    /// <summary>Forgets hours older than the window, and the oldest hours while over the cap.</summary>
+    public void Expire(long nowMilliseconds, TimeSpan window, int maxIds)
+    {
+        // An hour is kept until its last id is at least a whole window old.
+        var oldestKept = (nowMilliseconds - (long)window.TotalMilliseconds) / 3_600_000;
+        while (Segments.Count > 0 && (Segments[0].Hour < oldestKept || (Index.Count > maxIds && Segments.Count > 1)))
+        {
+            var segment = Segments[0];
+            if (segment.Hour >= oldestKept)
+            {
+                EvictedEarly += segment.Hashes.Count;
+            }
+
+            foreach (var hash in segment.Hashes)
+            {
+                Index.Remove(hash);
+            }
+
+            Segments.RemoveAt(0);
+        }
+    }
+
+    private HashSet<ulong> BuildIndex()
+    {
+        var index = new HashSet<ulong>(Segments.Sum(s => s.Hashes.Count));
+        foreach (var segment in Segments)
+        {
+            index.UnionWith(segment.Hashes);
+        }
+
+        return index;
+    }
+}
+
+[GenerateSerializer, Alias("om.DedupeSegment")]
+public sealed class DedupeSegment
+{
+    [Id(0)] public long Hour { get; init; }
+    [Id(1)] public List<ulong> Hashes { get; init; } = [];
+}

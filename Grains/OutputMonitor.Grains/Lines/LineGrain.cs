@@ -1,0 +1,215 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using OutputMonitor.Registry;
+using OutputMonitor.Rollup;
+using OutputMonitor.Scopes;
+using OutputMonitor.Snapshots;
+using OutputMonitor.Telemetry;
+
+namespace OutputMonitor.Lines;
+
+/// <summary>
+/// One production or shipment line: counts each reading once (dedupe by id), buckets it by event
+/// time in its plant day, tracks state, seq gaps and sensors, and pushes its changes to its enterprise.
+/// </summary>
+[Reentrant]
+public sealed partial class LineGrain(
+    [PersistentState("line", MonitorServices.StorageName)] IPersistentState<LineGrainState> state,
+    [FromKeyedServices(MonitorServices.ClockKey)] TimeProvider clock,
+    IOptions<RollupOptions> options,
+    ILogger<LineGrain> logger)
+    : RollupGrain<LineGrainState>(state, clock, options, logger), ILineGrain
+{
+    /// <summary>Sensors kept per line; names past it are ignored.</summary>
+    public const int MaxSensors = 256;
+
+    private ScopeId? _scope;
+
+    protected override ScopeId Scope => _scope ??= ScopeId.FromLineKey(this.GetPrimaryKeyString());
+
+    private LineDefinition? Line => Config?.Line;
+
+    public async Task<IngestResult> IngestAsync(IReadOnlyList<Reading> readings)
+    {
+        if (Line is not { } line)
+        {
+            return new IngestResult { UnknownLine = true };
+        }
+
+        var nowMs = Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var unitValue = line.UnitValueCny ?? 0m;
+        int accepted = 0, duplicates = 0;
+        var statusChanged = false;
+        foreach (var reading in readings)
+        {
+            if (!State.Dedupe.TryAdd(DedupeWindow.Hash(reading.Channel, reading.Id), nowMs))
+            {
+                duplicates++;
+                continue;
+            }
+
+            accepted++;
+            TrackSeq(reading);
+            if (State.LastSeen is not { } seen || reading.Timestamp > seen)
+            {
+                State.LastSeen = reading.Timestamp;
+            }
+
+            switch (reading.Channel)
+            {
+                case TelemetryChannel.Output:
+                    Record(reading.Timestamp, DayNumberOf(reading.Timestamp), new Totals(reading.Good, reading.Scrap, 0m, reading.Good * unitValue));
+                    break;
+                case TelemetryChannel.Shipment:
+                    Record(reading.Timestamp, DayNumberOf(reading.Timestamp), new Totals(0, 0, reading.Tons, reading.Tons * unitValue));
+                    break;
+                case TelemetryChannel.State:
+                    State.Timeline.Add(reading.Timestamp, reading.State);
+                    statusChanged = true;
+                    break;
+                case TelemetryChannel.Sensor:
+                    RecordSensors(reading);
+                    break;
+            }
+        }
+
+        State.Duplicates += duplicates;
+        if (statusChanged)
+        {
+            MarkStatusChanged();
+        }
+
+        if (accepted > 0 || duplicates > 0)
+        {
+            await WriteAsync();
+        }
+
+        return new IngestResult { Accepted = accepted, Duplicates = duplicates };
+    }
+
+    public override Task<ScopeSnapshot?> GetSnapshotAsync()
+    {
+        if (Line is not { } line)
+        {
+            return Task.FromResult<ScopeSnapshot?>(null);
+        }
+
+        var now = Clock.GetUtcNow();
+        var today = PlantCalendar.LocalDate(now, Zone);
+        var snapshot = BaseSnapshot(now, PlanMath.PerDay(line.Plan, today));
+        var (durations, oee) = DayFigures(now, today, snapshot.Today);
+        var current = State.Timeline.Current;
+        return Task.FromResult<ScopeSnapshot?>(snapshot with
+        {
+            Kind = line.Kind,
+            Oee = oee,
+            State = current is { } c ? LineStates.ToWire(c.State) : null,
+            StateSince = current is { } since ? DateTimeOffset.FromUnixTimeMilliseconds(since.Timestamp) : null,
+            LastSeen = State.LastSeen is { } seen ? DateTimeOffset.FromUnixTimeMilliseconds(seen) : null,
+            TimeInState = durations
+                .Where(d => d.Key != LineState.Unknown)
+                .ToDictionary(d => LineStates.ToWire(d.Key)!, d => Math.Round(d.Value, 3)),
+            SeqGaps = State.SeqGaps,
+            Duplicates = State.Duplicates,
+            Sensors = State.Sensors.ToDictionary(s => s.Key, s => s.Value.Value, StringComparer.Ordinal),
+        });
+    }
+
+    protected override ChildStatus CurrentStatus(DateTimeOffset now)
+    {
+        if (Line is not { } line)
+        {
+            return new ChildStatus();
+        }
+
+        var today = PlantCalendar.LocalDate(now, Zone);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        OeeInputs? oee = null;
+        if (line.IdealRatePerHour is { } ideal)
+        {
+            var durations = State.Timeline.Durations(PlantCalendar.DayStart(today, Zone).ToUnixTimeMilliseconds(), nowMs);
+            oee = new OeeInputs
+            {
+                Day = today.DayNumber,
+                AsOf = nowMs,
+                RunningSeconds = durations.GetValueOrDefault(LineState.Running),
+                MaintenanceSeconds = durations.GetValueOrDefault(LineState.Maintenance),
+                IdealRatePerHour = ideal,
+                StateAtAsOf = State.Timeline.StateAt(nowMs),
+            };
+        }
+
+        return new ChildStatus
+        {
+            PlanPerDay = PlanMath.PerDay(line.Plan, today),
+            State = State.Timeline.Current?.State ?? LineState.Unknown,
+            Oee = oee,
+        };
+    }
+
+    protected override void OnMaintenance(DateTimeOffset now)
+    {
+        base.OnMaintenance(now);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        State.Dedupe.Expire(nowMs, Options.DedupeWindow, Options.MaxDedupeIdsPerLine);
+        State.Timeline.Prune(nowMs - (long)TimeSpan.FromDays(8).TotalMilliseconds);
+    }
+
+    /// <summary>Time in each state and OEE over the plant day so far.</summary>
+    private (Dictionary<LineState, double> Durations, OeeFigures? Oee) DayFigures(DateTimeOffset now, DateOnly today, Totals todayTotals)
+    {
+        var dayStart = PlantCalendar.DayStart(today, Zone);
+        var durations = State.Timeline.Durations(dayStart.ToUnixTimeMilliseconds(), now.ToUnixTimeMilliseconds());
+        if (Line?.IdealRatePerHour is not { } ideal)
+        {
+            return (durations, null);
+        }
+
+        var running = durations.GetValueOrDefault(LineState.Running);
+        var planned = (now - dayStart).TotalSeconds - durations.GetValueOrDefault(LineState.Maintenance);
+        return (durations, PlanMath.Oee(running, planned, ideal * running / 3600, todayTotals.Good, todayTotals.Scrap));
+    }
+
+    private void TrackSeq(Reading reading)
+    {
+        if (reading.Seq is not { } seq)
+        {
+            return;
+        }
+
+        if (!State.MaxSeq.TryGetValue(reading.Channel, out var max))
+        {
+            State.MaxSeq[reading.Channel] = seq;
+        }
+        else if (seq > max)
+        {
+            State.SeqGaps += seq - max - 1;
+            State.MaxSeq[reading.Channel] = seq;
+        }
+        else if (State.SeqGaps > 0)
+        {
+            // A late message fills one of the gaps counted when a later seq arrived first.
+            State.SeqGaps--;
+        }
+    }
+
+    private void RecordSensors(Reading reading)
+    {
+        foreach (var value in reading.Values ?? [])
+        {
+            if (State.Sensors.TryGetValue(value.Name, out var existing))
+            {
+                if (existing.Timestamp <= reading.Timestamp)
+                {
+                    State.Sensors[value.Name] = new SensorSample(value.Value, reading.Timestamp);
+                }
+            }
+            else if (State.Sensors.Count < MaxSensors)
+            {
+                State.Sensors[value.Name] = new SensorSample(value.Value, reading.Timestamp);
+            }
+        }
+    }
+}

@@ -1,0 +1,375 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OutputMonitor.Persistence;
+using OutputMonitor.Registry;
+using OutputMonitor.Scopes;
+using OutputMonitor.Snapshots;
+
+namespace OutputMonitor.Rollup;
+
+/// <summary>
+/// What lines and aggregates share: the registry config, the event-time buckets, staged pushes to
+/// the parents (one outbox each, idempotent by seq), coalesced state writes and the common part of
+/// snapshots and history. Reentrant: every change happens in one synchronous turn, and awaiting a
+/// write lets other calls join the next one.
+/// </summary>
+public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
+    where TState : RollupState, new()
+{
+    private readonly IPersistentState<TState> _persistent;
+    private CoalescedWriter? _writer;
+    private Task? _pushing;
+    private long _nextMaintenance;
+    private TimeZoneInfo? _zone;
+
+    protected RollupGrain(IPersistentState<TState> persistent, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
+    {
+        _persistent = persistent;
+        Clock = clock;
+        Options = options.Value;
+        Logger = logger;
+    }
+
+    protected TState State => _persistent.State;
+
+    protected TimeProvider Clock { get; }
+
+    protected RollupOptions Options { get; }
+
+    protected ILogger Logger { get; }
+
+    protected abstract ScopeId Scope { get; }
+
+    protected ScopeConfig? Config => State.Config;
+
+    protected TimeZoneInfo Zone => _zone ??= PlantCalendar.GetZone(Config?.TimeZone);
+
+    private CoalescedWriter Writer => _writer ??= new CoalescedWriter(() => _persistent.WriteStateAsync());
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var config = await GrainFactory.GetRegistryGrain().GetConfigAsync(Scope);
+        if (ApplyConfig(config))
+        {
+            await Writer.WriteAsync();
+        }
+
+        this.RegisterGrainTimer(_ => OnTimerAsync(), new GrainTimerCreationOptions(Options.PushInterval, Options.PushInterval) { Interleave = true, KeepAlive = false });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PushAsync();
+        }
+        catch (Exception ex)
+        {
+            // Nothing is lost: unsent changes are in the persisted outbox and go at the next activation.
+            LogDeactivationPushFailed(Logger, Scope, ex);
+        }
+    }
+
+    public Task FlushAsync() => PushAsync();
+
+    public async Task ConfigureAsync(ScopeConfig? config)
+    {
+        if (!ApplyConfig(config))
+        {
+            return;
+        }
+
+        await Writer.WriteAsync();
+        await PushAsync();
+        if (config is null)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    public abstract Task<ScopeSnapshot?> GetSnapshotAsync();
+
+    public Task<HistorySeries?> GetHistoryAsync(HistoryStep step, DateTimeOffset from, DateTimeOffset to)
+    {
+        if (Config is null)
+        {
+            return Task.FromResult<HistorySeries?>(null);
+        }
+
+        var fromMs = from.ToUnixTimeMilliseconds();
+        var toMs = to.ToUnixTimeMilliseconds();
+        var points = new List<HistoryPoint>();
+        switch (step)
+        {
+            case HistoryStep.Minute:
+                AddPoints(State.Buckets.Minutes, key => DateTimeOffset.FromUnixTimeMilliseconds(key * BucketSet.MillisecondsPerMinute));
+                break;
+            case HistoryStep.Hour:
+                AddPoints(State.Buckets.Hours, key => DateTimeOffset.FromUnixTimeMilliseconds(key * BucketSet.MillisecondsPerHour));
+                break;
+            default:
+                AddPoints(State.Buckets.Days, key => PlantCalendar.DayStart(DateOnly.FromDayNumber(key), Zone));
+                break;
+        }
+
+        points.Sort((a, b) => a.T.CompareTo(b.T));
+        var name = step switch { HistoryStep.Minute => "1m", HistoryStep.Hour => "1h", _ => "1d" };
+        return Task.FromResult<HistorySeries?>(new HistorySeries(Scope.ToString(), name, points));
+
+        void AddPoints<TKey>(Dictionary<TKey, Totals> buckets, Func<TKey, DateTimeOffset> start)
+            where TKey : notnull
+        {
+            foreach (var (key, value) in buckets)
+            {
+                var t = start(key);
+                var ms = t.ToUnixTimeMilliseconds();
+                if (ms >= fromMs && ms < toMs)
+                {
+                    points.Add(new HistoryPoint(t, value.Good, value.Scrap, value.Tons, value.ValueCny));
+                }
+            }
+        }
+    }
+
+    /// <summary>The status the parents see (plan, state, alerts, OEE inputs) as of <paramref name="now"/>.</summary>
+    protected abstract ChildStatus CurrentStatus(DateTimeOffset now);
+
+    /// <summary>Called when the config changed (after the outboxes were adjusted).</summary>
+    protected virtual void OnConfigured(ScopeConfig? previous)
+    {
+    }
+
+    /// <summary>Periodic housekeeping (about once a minute): prune what is past retention.</summary>
+    protected virtual void OnMaintenance(DateTimeOffset now)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        State.Buckets.Prune(
+            BucketSet.MinuteOf(nowMs - (long)Options.MinuteRetention.TotalMilliseconds),
+            BucketSet.HourOf(nowMs - (long)Options.HourRetention.TotalMilliseconds),
+            PlantCalendar.LocalDate(now, Zone).DayNumber - (int)Options.DayRetention.TotalDays);
+    }
+
+    /// <summary>Waits until every change made so far is durable.</summary>
+    protected Task WriteAsync() => Writer.WriteAsync();
+
+    /// <summary>Adds figures at an event time to this scope's buckets and to every active outbox.</summary>
+    protected void Record(long timestamp, int dayNumber, Totals totals)
+    {
+        State.Buckets.Add(timestamp, dayNumber, totals);
+        foreach (var outbox in State.Outboxes)
+        {
+            if (outbox.Active)
+            {
+                outbox.Pending.Add(timestamp, dayNumber, totals);
+            }
+        }
+    }
+
+    /// <summary>Adds a child's bucket changes to this scope's buckets and to every active outbox.</summary>
+    protected void Record(BucketSet delta, bool negate)
+    {
+        State.Buckets.AddAll(delta, negate);
+        foreach (var outbox in State.Outboxes)
+        {
+            if (outbox.Active)
+            {
+                outbox.Pending.AddAll(delta, negate);
+            }
+        }
+    }
+
+    protected void MarkStatusChanged()
+    {
+        foreach (var outbox in State.Outboxes)
+        {
+            outbox.StatusChanged = true;
+        }
+    }
+
+    /// <summary>The plant day number of an event time, cached for the current day.</summary>
+    protected int DayNumberOf(long timestamp)
+    {
+        if (timestamp >= _cachedDayStart && timestamp < _cachedDayEnd)
+        {
+            return _cachedDayNumber;
+        }
+
+        var day = PlantCalendar.LocalDate(timestamp, Zone);
+        _cachedDayStart = PlantCalendar.DayStart(day, Zone).ToUnixTimeMilliseconds();
+        _cachedDayEnd = PlantCalendar.DayEnd(day, Zone).ToUnixTimeMilliseconds();
+        _cachedDayNumber = day.DayNumber;
+        return _cachedDayNumber;
+    }
+
+    private long _cachedDayStart;
+    private long _cachedDayEnd = long.MinValue;
+    private int _cachedDayNumber;
+
+    /// <summary>The parts of a snapshot every scope has.</summary>
+    protected ScopeSnapshot BaseSnapshot(DateTimeOffset now, GoodAndTons plan)
+    {
+        var config = Config!;
+        var today = PlantCalendar.LocalDate(now, Zone);
+        var nowMinute = BucketSet.MinuteOf(now.ToUnixTimeMilliseconds());
+        var lastHour = State.Buckets.SumMinutes(nowMinute - 59, nowMinute);
+        return new ScopeSnapshot
+        {
+            Scope = Scope.ToString(),
+            Name = config.Name,
+            NameEn = config.NameEn,
+            AsOf = now,
+            Day = today.ToString("yyyy-MM-dd"),
+            Today = State.Buckets.Day(today.DayNumber),
+            Plan = plan,
+            RatePerHour = new GoodAndTons(lastHour.Good, lastHour.Tons),
+        };
+    }
+
+    /// <summary>Adjusts outboxes to the new parents; true when anything changed.</summary>
+    private bool ApplyConfig(ScopeConfig? config)
+    {
+        var previous = State.Config;
+        if (previous is not null && config is not null && previous.Fingerprint() == config.Fingerprint())
+        {
+            return false;
+        }
+
+        if (previous is null && config is null)
+        {
+            return false;
+        }
+
+        var newParents = config?.Parents ?? [];
+        foreach (var outbox in State.Outboxes.Where(o => o.Active && !newParents.Contains(o.Parent)))
+        {
+            // Take back everything the parent has had from us, i.e. all but what is still pending.
+            outbox.Pending.AddAll(State.Buckets, negate: true);
+            outbox.Retiring = true;
+        }
+
+        foreach (var parent in newParents)
+        {
+            var outbox = State.Outboxes.Find(o => o.Parent == parent);
+            if (outbox is null)
+            {
+                State.Outboxes.Add(new Outbox { Parent = parent, Pending = State.Buckets.Clone() });
+            }
+            else if (!outbox.Active)
+            {
+                outbox.Pending.AddAll(State.Buckets);
+                outbox.Retiring = false;
+                outbox.Retired = false;
+            }
+        }
+
+        State.Config = config;
+        _zone = null;
+        _cachedDayEnd = long.MinValue;
+        MarkStatusChanged();
+        OnConfigured(previous);
+        return true;
+    }
+
+    private async Task OnTimerAsync()
+    {
+        var now = Clock.GetUtcNow();
+        if (now.ToUnixTimeMilliseconds() >= _nextMaintenance && Config is not null)
+        {
+            _nextMaintenance = now.ToUnixTimeMilliseconds() + 60_000;
+            OnMaintenance(now);
+        }
+
+        try
+        {
+            await PushAsync();
+        }
+        catch (Exception ex)
+        {
+            LogPushFailed(Logger, Scope, ex);
+        }
+    }
+
+    /// <summary>One push round at a time; a caller arriving during one waits and then runs its own.</summary>
+    private async Task PushAsync()
+    {
+        while (_pushing is { } running)
+        {
+            try
+            {
+                await running;
+            }
+            catch
+            {
+                // The round's own caller reports it; this caller tries again below.
+            }
+        }
+
+        _pushing = PushRoundsAsync();
+        try
+        {
+            await _pushing;
+        }
+        finally
+        {
+            _pushing = null;
+        }
+    }
+
+    /// <summary>
+    /// Rounds until nothing is left: a round that resends an unanswered push leaves the changes
+    /// collected meanwhile for the next one. Bounded, so a steady stream cannot hold a caller.
+    /// </summary>
+    private async Task PushRoundsAsync()
+    {
+        for (var round = 0; round < 3 && State.Outboxes.Any(o => o.HasWork); round++)
+        {
+            await PushRoundAsync();
+        }
+    }
+
+    private async Task PushRoundAsync()
+    {
+        var now = Clock.GetUtcNow();
+        ChildStatus? status = null;
+        foreach (var outbox in State.Outboxes.Where(o => o.InFlight is null && o.HasWork))
+        {
+            outbox.InFlight = new RollupPush
+            {
+                Child = Scope,
+                Seq = outbox.NextSeq++,
+                Delta = outbox.Pending,
+                Status = status ??= CurrentStatus(now),
+                Retire = outbox.Retiring,
+            };
+            outbox.Pending = new BucketSet();
+            outbox.StatusChanged = false;
+        }
+
+        // A parent may only see what would survive a crash of this grain.
+        await Writer.WriteAsync();
+
+        var sends = State.Outboxes.Where(o => o.InFlight is not null).Select(SendAsync).ToList();
+        await Task.WhenAll(sends);
+    }
+
+    private async Task SendAsync(Outbox outbox)
+    {
+        var push = outbox.InFlight!;
+        await GrainFactory.GetGrain<IAggregateGrain>(outbox.Parent.ToString()).ApplyAsync(push);
+        if (ReferenceEquals(outbox.InFlight, push))
+        {
+            outbox.InFlight = null;
+            if (push.Retire)
+            {
+                outbox.Retiring = false;
+                outbox.Retired = true;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push from {Scope} to its parents failed; it is retried")]
+    private static partial void LogPushFailed(ILogger logger, ScopeId scope, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Push from {Scope} on deactivation failed; it goes at the next activation")]
+    private static partial void LogDeactivationPushFailed(ILogger logger, ScopeId scope, Exception error);
+}

@@ -1,0 +1,40 @@
+using OutputMonitor.Registry;
+using OutputMonitor.Scopes;
+
+namespace OutputMonitor.Rollup;
+
+/// <summary>What every scope grain persists: its registry config, its buckets, and one outbox per parent.</summary>
+[GenerateSerializer, Alias("om.RollupState")]
+public class RollupState
+{
+    [Id(0)] public ScopeConfig? Config { get; set; }
+    [Id(1)] public BucketSet Buckets { get; set; } = new();
+    [Id(2)] public List<Outbox> Outboxes { get; set; } = [];
+}
+
+/// <summary>
+/// The changes on their way to one parent. <see cref="Pending"/> collects; a push seals it into
+/// <see cref="InFlight"/>, which is made durable before it is sent and resent until the parent
+/// answers; the parent ignores a seq it has applied. A retired outbox is kept for its numbering.
+/// </summary>
+[GenerateSerializer, Alias("om.Outbox")]
+public sealed class Outbox
+{
+    [Id(0)] public required ScopeId Parent { get; init; }
+    [Id(1)] public long NextSeq { get; set; } = 1;
+    [Id(2)] public BucketSet Pending { get; set; } = new();
+    [Id(3)] public RollupPush? InFlight { get; set; }
+
+    /// <summary>The parent is no longer ours: the next push takes back everything and says so.</summary>
+    [Id(4)] public bool Retiring { get; set; }
+
+    /// <summary>The retirement reached the parent; nothing more goes there.</summary>
+    [Id(5)] public bool Retired { get; set; }
+
+    /// <summary>The status changed since the last push: push even without figures.</summary>
+    [Id(6)] public bool StatusChanged { get; set; } = true;
+
+    public bool Active => !Retiring && !Retired;
+
+    public bool HasWork => InFlight is not null || Retiring || (!Retired && (StatusChanged || !Pending.IsEmpty));
+}

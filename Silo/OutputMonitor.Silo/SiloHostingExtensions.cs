@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Clustering.Redis;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OutputMonitor.Registry;
+
+namespace OutputMonitor.Silo;
+
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Adds the Orleans silo with the OutputMonitor grains: localhost clustering and in-memory state
+    /// by default; Redis membership and Redis grain storage (one shared connection) when
+    /// <c>Orleans:Clustering</c> is <c>redis</c>. Options are validated at start, the registry file too.
+    /// </summary>
+    public static IHostApplicationBuilder AddOutputMonitorSilo(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOutputMonitorGrainServices();
+        var options = builder.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+
+            if (options.UsesRedis)
+            {
+                silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, options.SiloPort, options.GatewayPort);
+                silo.UseRedisClustering(_ => { });
+                silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((redis, connection) =>
+                {
+                    redis.ConfigurationOptions = connection.Configuration;
+                    redis.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
+                });
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            }
+
+            silo.AddOutputMonitorStorage(options.UsesRedis);
+        });
+
+        return builder;
+    }
+
+    /// <summary>The options (validated at start), the product clock and the shared Redis connection the grains use.</summary>
+    public static IServiceCollection AddOutputMonitorGrainServices(this IServiceCollection services)
+    {
+        services.AddOptions<OrleansHostOptions>().BindConfiguration(OrleansHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
+        services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryFileValidator>());
+        services.TryAddKeyedSingleton(MonitorServices.ClockKey, TimeProvider.System);
+        services.TryAddSingleton<RedisConnection>();
+        return services;
+    }
+
+    /// <summary>
+    /// The grain storage: in memory, or Redis through the shared connection. Both use Orleans' own
+    /// binary format with the [Id]/[Alias] contracts of the state classes, not JSON with CLR type
+    /// names that break on a rename (and cannot key dictionaries by scope).
+    /// </summary>
+    public static ISiloBuilder AddOutputMonitorStorage(this ISiloBuilder silo, bool redis)
+    {
+        if (redis)
+        {
+            silo.AddRedisGrainStorage(MonitorServices.StorageName);
+            silo.Services.AddOptions<Orleans.Persistence.RedisStorageOptions>(MonitorServices.StorageName).Configure<RedisConnection>((storage, connection) =>
+            {
+                storage.ConfigurationOptions = connection.Configuration;
+                storage.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
+            });
+            UseOrleansSerializer<Orleans.Persistence.RedisStorageOptions>(silo);
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(MonitorServices.StorageName);
+            UseOrleansSerializer<MemoryGrainStorageOptions>(silo);
+        }
+
+        return silo;
+    }
+
+    private static void UseOrleansSerializer<TOptions>(ISiloBuilder silo)
+        where TOptions : class, IStorageProviderSerializerOptions =>
+        silo.Services.AddOptions<TOptions>(MonitorServices.StorageName).Configure<Serializer>((storage, serializer) =>
+            storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+
+    /// <summary>Refuses to start with a registry file that is missing or invalid, naming the fields.</summary>
+    private sealed class RegistryFileValidator : IValidateOptions<RegistryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, RegistryOptions options)
+        {
+            try
+            {
+                RegistryJson.Load(options.Path);
+                return ValidateOptionsResult.Success;
+            }
+            catch (RegistryLoadException ex)
+            {
+                return ValidateOptionsResult.Fail(ex.Message);
+            }
+        }
+    }
+}
