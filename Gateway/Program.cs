@@ -1,0 +1,7 @@
+using Microsoft.Extensions.Hosting;
+using OutputMonitor.Gateway;
+
+var builder = Host.CreateApplicationBuilder(args);
+builder.AddOutputMonitorClient();
+builder.AddOutputMonitorGateway();
+builder.Build().Run();
