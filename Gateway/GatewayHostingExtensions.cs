@@ -1,12 +1,60 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OutputMonitor.Gateway.Ingestion;
+using OutputMonitor.Gateway.Mqtt;
+using OutputMonitor.Gateway.Telemetry;
 
 namespace OutputMonitor.Gateway;
 
 public static class GatewayHostingExtensions
 {
-    /// <summary>The Orleans client of a gateway or web node that runs apart from the silos.</summary>
-    public static IHostApplicationBuilder AddOutputMonitorClient(this IHostApplicationBuilder builder) => builder;
+    /// <summary>
+    /// MQTT ingestion into the line grains, and the embedded broker when <c>Mqtt:Host</c> is unset.
+    /// Needs an <see cref="IGrainFactory"/>: a co-hosted silo or an Orleans client.
+    /// </summary>
+    public static IHostApplicationBuilder AddOutputMonitorGateway(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddSingleton<IPostConfigureOptions<MqttOptions>, EmbeddedBrokerLogin>();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<GatewayStatus>();
+        services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RegistryCache>();
+        services.AddSingleton<IngestionPipeline>();
+        services.AddSingleton<GatewayMqttClient>();
+        services.AddSingleton<IDeadLetterSink, DeadLetterSink>();
+        services.AddSingleton<MqttIngestionService>();
 
-    /// <summary>MQTT ingestion into the line grains.</summary>
-    public static IHostApplicationBuilder AddOutputMonitorGateway(this IHostApplicationBuilder builder) => builder;
+        var mqtt = builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
+        if (mqtt.UsesEmbeddedBroker)
+        {
+            services.AddHostedService<EmbeddedBroker>();
+        }
+
+        services.AddHostedService(sp => sp.GetRequiredService<MqttIngestionService>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Where the embedded broker refuses anonymous clients and no gateway login is configured, the
+    /// in-process gateway gets one made at start, known only to this process.
+    /// </summary>
+    private sealed class EmbeddedBrokerLogin : IPostConfigureOptions<MqttOptions>
+    {
+        public void PostConfigure(string? name, MqttOptions options)
+        {
+            if (options.UsesEmbeddedBroker && !options.AnonymousAllowed && options.Username is null)
+            {
+                options.Username = "om-gateway";
+                options.Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using OutputMonitor.Gateway;
+using OutputMonitor.Silo;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddOutputMonitorClient();

@@ -22,6 +22,8 @@ public static class SiloHostingExtensions
     {
         builder.Services.AddOutputMonitorGrainServices();
         var options = builder.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
+        // AddOrleans, not UseOrleans: the latter also reads the "Orleans" configuration section as Orleans provider
+        // settings, where the contract's Orleans:Clustering=redis means something else.
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>
@@ -34,11 +36,7 @@ public static class SiloHostingExtensions
             {
                 silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, options.SiloPort, options.GatewayPort);
                 silo.UseRedisClustering(_ => { });
-                silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((redis, connection) =>
-                {
-                    redis.ConfigurationOptions = connection.Configuration;
-                    redis.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
-                });
+                silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((redis, connection) => connection.Apply(redis));
             }
             else
             {
@@ -54,13 +52,11 @@ public static class SiloHostingExtensions
     /// <summary>The options (validated at start), the product clock and the shared Redis connection the grains use.</summary>
     public static IServiceCollection AddOutputMonitorGrainServices(this IServiceCollection services)
     {
-        services.AddOptions<OrleansHostOptions>().BindConfiguration(OrleansHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
+        services.AddOutputMonitorClusterSettings();
         services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryFileValidator>());
         services.TryAddKeyedSingleton(MonitorServices.ClockKey, TimeProvider.System);
-        services.TryAddSingleton<RedisConnection>();
         return services;
     }
 

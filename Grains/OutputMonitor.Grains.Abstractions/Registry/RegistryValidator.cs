@@ -11,6 +11,9 @@ public static class RegistryValidator
     public const int MaxNameLength = 200;
     public const int MaxMinutes = 7 * 24 * 60;
 
+    /// <summary>Enterprise ids that would make telemetry topics ambiguous with the system's own (om/v1/alerts/…, om/v1/deadletter/…).</summary>
+    public static readonly IReadOnlyList<string> ReservedEnterpriseIds = ["alerts", "deadletter"];
+
     public static IReadOnlyList<RegistryError> Validate(RegistryDocument document)
     {
         var errors = new List<RegistryError>();
@@ -129,6 +132,11 @@ public static class RegistryValidator
             if (CheckId(enterprise.Id, $"{path}.id", errors) && !ids.Add(enterprise.Id!))
             {
                 errors.Add(new($"{path}.id", $"duplicate enterprise id '{enterprise.Id}'"));
+            }
+
+            if (enterprise.Id is not null && ReservedEnterpriseIds.Contains(enterprise.Id))
+            {
+                errors.Add(new($"{path}.id", $"'{enterprise.Id}' is reserved for the system's own topics"));
             }
 
             CheckNames(enterprise.Name, enterprise.NameEn, path, errors);

@@ -31,6 +31,12 @@ public class RegistryValidatorTests
         Assert.Contains("not a valid id", error.Message);
     }
 
+    [Theory]
+    [InlineData("alerts")]
+    [InlineData("deadletter")]
+    public void Enterprise_ids_of_the_system_topics_are_reserved(string id) =>
+        Assert.Equal(new RegistryError("enterprises[0].id", $"'{id}' is reserved for the system's own topics"), Single(Small() with { Enterprises = [Enterprise(id, "city-a", null)] }));
+
     [Fact]
     public void A_missing_id_is_required()
     {

@@ -71,15 +71,7 @@ public sealed class MonitorCluster : IAsyncDisposable
         await Grains.GetScopeGrain(ScopeId.Parse(scope)).GetSnapshotAsync() ?? throw new InvalidOperationException($"{scope} has no snapshot");
 
     /// <summary>Pushes every line's changes to its enterprise, then every aggregate's upwards, bottom-up.</summary>
-    public async Task FlushAsync()
-    {
-        var index = new RegistryIndex(await Registry.GetDocumentAsync());
-        await Task.WhenAll(index.Configs.Keys.Where(s => s.Kind == ScopeKind.Line).Select(s => Grains.GetScopeGrain(s).FlushAsync()));
-        foreach (var scope in index.AggregatesBottomUp())
-        {
-            await Grains.GetScopeGrain(scope).FlushAsync();
-        }
-    }
+    public Task FlushAsync() => Rollups.FlushAllAsync(Grains);
 
     /// <summary>Deactivates every grain that is idle, as the runtime does after its collection age.</summary>
     public Task DeactivateAllAsync() => Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);

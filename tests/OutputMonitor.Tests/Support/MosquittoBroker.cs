@@ -22,11 +22,14 @@ public sealed class MosquittoBroker : IAsyncLifetime
     {
     }
 
-    public MosquittoBroker(Dictionary<string, string> users, string? acl)
+    private MosquittoBroker(Dictionary<string, string> users, string? acl)
     {
         _users = users;
         _acl = acl;
     }
+
+    /// <summary>A broker that refuses anonymous clients: these users, and the ACL file's rules if given.</summary>
+    public static MosquittoBroker WithUsers(Dictionary<string, string> users, string? acl = null) => new(users, acl);
 
     public int Port { get; private set; } = FreePort();
 

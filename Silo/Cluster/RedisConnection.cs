@@ -13,6 +13,13 @@ public sealed class RedisConnection(IOptions<RedisOptions> options) : IAsyncDisp
 
     public Task<IConnectionMultiplexer> GetAsync() => _connection.Value;
 
+    /// <summary>Points Orleans' Redis membership at this connection.</summary>
+    public void Apply(Orleans.Clustering.Redis.RedisClusteringOptions options)
+    {
+        options.ConfigurationOptions = Configuration;
+        options.CreateMultiplexer = async _ => (await GetAsync(), true);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_connection.IsValueCreated)

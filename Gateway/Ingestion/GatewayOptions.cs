@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OutputMonitor.Gateway.Ingestion;
+
+/// <summary>The ingestion pipeline (configuration section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    public const string Section = "Gateway";
+
+    /// <summary>Lines are spread over this many ordered queues; each keeps its lines' order.</summary>
+    [Range(1, 1024)]
+    public int Partitions { get; set; } = 32;
+
+    /// <summary>Messages a partition holds before the MQTT handler waits (backpressure).</summary>
+    [Range(16, 1_000_000)]
+    public int PartitionCapacity { get; set; } = 4096;
+
+    /// <summary>Messages a partition takes at once; their readings go in one grain call per line.</summary>
+    [Range(1, 100_000)]
+    public int MaxMessagesPerBatch { get; set; } = 512;
+
+    /// <summary>Readings per grain call at most (a line with more gets several calls, in order).</summary>
+    [Range(1, 100_000)]
+    public int MaxReadingsPerCall { get; set; } = 2000;
+
+    /// <summary>A failed grain call is retried with backoff up to this delay, until it succeeds or the gateway stops.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a stopping gateway finishes the messages it holds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace OutputMonitor.Gateway.Mqtt;
+
+/// <summary>
+/// The default broker (MQTTnet.Server) on <c>Mqtt:BindAddress</c>:<c>Mqtt:Port</c>, loopback by
+/// default. Anonymous clients are let in only where <see cref="MqttOptions.AnonymousAllowed"/>;
+/// otherwise the configured gateway login is required.
+/// </summary>
+internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+{
+    private readonly MqttOptions _options = options.Value;
+    private MqttServer? _server;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(_options.BindAddress))
+            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+            .WithDefaultEndpointPort(_options.Port)
+            .WithPersistentSessions()
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        await _server.StartAsync();
+        LogStarted(logger, _options.BindAddress, _options.Port, _options.AnonymousAllowed);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.StopAsync(new MqttServerStopOptionsBuilder().Build());
+        }
+    }
+
+    public void Dispose() => _server?.Dispose();
+
+    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    {
+        if (string.IsNullOrEmpty(e.UserName) ? _options.AnonymousAllowed : Matches(e.UserName, e.Password))
+        {
+            e.ReasonCode = MqttConnectReasonCode.Success;
+        }
+        else
+        {
+            e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool Matches(string userName, string? password) =>
+        _options.Username is not null
+        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(userName), Encoding.UTF8.GetBytes(_options.Username))
+        & CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password ?? ""), Encoding.UTF8.GetBytes(_options.Password ?? ""));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (anonymous clients allowed: {Anonymous})")]
+    private static partial void LogStarted(ILogger logger, string address, int port, bool anonymous);
+}

@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace OutputMonitor.Gateway.Mqtt;
+
+/// <summary>The broker (configuration section <c>Mqtt</c>; key names as in spec/api.md).</summary>
+public sealed class MqttOptions
+{
+    public const string Section = "Mqtt";
+
+    /// <summary>An external broker; when unset the embedded broker runs on <see cref="Port"/>.</summary>
+    public string? Host { get; set; }
+
+    [Range(1, 65535)]
+    public int Port { get; set; } = 1883;
+
+    /// <summary>The gateway's login at an external broker (also accepted by the embedded one).</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public bool UseTls { get; set; }
+
+    /// <summary>The shared-subscription group the gateways split the load in (external brokers).</summary>
+    [RegularExpression("^[A-Za-z0-9_-]{1,64}$")]
+    public string SharedGroup { get; set; } = "om-gateway";
+
+    /// <summary>Clients without credentials may publish under om/v1/. Default: true only on a loopback listener.</summary>
+    public bool? AllowAnonymous { get; set; }
+
+    /// <summary>Where the embedded broker listens.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The gateway's MQTT client id: stable, so its persistent session survives a restart.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>Unacknowledged messages the broker may send ahead: the pipeline's backpressure.</summary>
+    [Range(16, 65535)]
+    public int ReceiveMaximum { get; set; } = 4096;
+
+    /// <summary>How long the broker keeps the gateway's session (and its QoS 1 messages) while it is away.</summary>
+    [Range(0, 7 * 24 * 3600)]
+    public int SessionExpirySeconds { get; set; } = 300;
+
+    public bool UsesEmbeddedBroker => string.IsNullOrWhiteSpace(Host);
+
+    public bool BindsLoopback => IPAddress.TryParse(BindAddress, out var address) && IPAddress.IsLoopback(address);
+
+    public bool AnonymousAllowed => AllowAnonymous ?? BindsLoopback;
+
+    public string EffectiveClientId => ClientId ?? $"om-gateway-{Environment.MachineName.ToLowerInvariant()}";
+}
+
+/// <summary>Refuses anonymous publishing on a broker reachable beyond this machine, as spec/telemetry.md requires.</summary>
+internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MqttOptions options)
+    {
+        if (options.UsesEmbeddedBroker && !IPAddress.TryParse(options.BindAddress, out _))
+        {
+            return ValidateOptionsResult.Fail($"Mqtt:BindAddress '{options.BindAddress}' is not an IP address");
+        }
+
+        if (options.UsesEmbeddedBroker && options.AllowAnonymous == true && !options.BindsLoopback)
+        {
+            return ValidateOptionsResult.Fail("Mqtt:AllowAnonymous=true is refused on a non-loopback Mqtt:BindAddress: devices must authenticate");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace OutputMonitor.Web.Api;
+
+/// <summary>The RFC 7807 answers the API gives, one place for their wording.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult BadScope(string scope) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: "Malformed scope",
+        detail: $"'{Clip(scope)}' is not a scope: region:{{id}}, chain:{{id}}, enterprise:{{id}} or line:{{enterprise}}/{{line}}.");
+
+    public static ProblemHttpResult UnknownScope(string scope) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown scope",
+        detail: $"'{Clip(scope)}' is not in the registry.");
+
+    /// <summary>Echoes at most 100 characters of what a client sent.</summary>
+    public static string Clip(string text) => text.Length <= 100 ? text : text[..100] + "…";
+}

@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+using OutputMonitor.Gateway;
+using OutputMonitor.Silo;
+using OutputMonitor.Web.Api;
+
+namespace OutputMonitor.Web.Hosting;
+
+public static class WebHostingExtensions
+{
+    /// <summary>
+    /// The web node. With <c>Orleans:Clustering=localhost</c> (the default) it is the whole product
+    /// in one process: a co-hosted silo, the embedded broker and gateway, and the simulator. With
+    /// <c>redis</c> it is a web node only, an Orleans client of the cluster.
+    /// </summary>
+    public static WebApplicationBuilder AddOutputMonitorWeb(this WebApplicationBuilder builder)
+    {
+        var clustering = builder.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
+        if (clustering.UsesRedis)
+        {
+            builder.AddOutputMonitorClient();
+        }
+        else
+        {
+            builder.AddOutputMonitorSilo();
+            builder.AddOutputMonitorGateway();
+        }
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+        return builder;
+    }
+
+    public static WebApplication MapOutputMonitorWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapHealthEndpoints();
+        app.MapSnapshotEndpoints();
+        app.MapDeadLetterEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using OutputMonitor.Benchmarks;
+
+return await BenchmarkCommands.RunAsync(args);

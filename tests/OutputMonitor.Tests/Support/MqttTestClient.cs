@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace OutputMonitor.Tests.Support;
+
+/// <summary>An ordinary MQTT client for tests: publishes QoS 1 and collects what arrives on its subscriptions.</summary>
+public sealed class MqttTestClient : IAsyncDisposable
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+
+    private MqttTestClient()
+    {
+    }
+
+    public ConcurrentQueue<(string Topic, string Payload)> Received { get; } = new();
+
+    public static async Task<MqttTestClient> ConnectAsync(int port, string? subscribe = null)
+    {
+        var client = new MqttTestClient();
+        client._client.ApplicationMessageReceivedAsync += e =>
+        {
+            client.Received.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
+            return Task.CompletedTask;
+        };
+        await client._client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"test-{Guid.NewGuid():N}").Build());
+        if (subscribe is not null)
+        {
+            await client._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(subscribe).WithAtLeastOnceQoS()).Build());
+        }
+
+        return client;
+    }
+
+    public Task PublishAsync(string topic, string payload) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    public Task PublishAsync(string topic, byte[] payload) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    /// <summary>Publishes with the real <c>mosquitto_pub</c> command line client, QoS 1.</summary>
+    public static async Task MosquittoPubAsync(int port, string topic, string payload)
+    {
+        var start = new ProcessStartInfo("mosquitto_pub") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", port.ToString(), "-q", "1", "-t", topic, "-m", payload })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"mosquitto_pub failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await _client.DisconnectAsync();
+        }
+
+        _client.Dispose();
+    }
+}
