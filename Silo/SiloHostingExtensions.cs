@@ -24,7 +24,7 @@ public static class SiloHostingExtensions
         var options = builder.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         // AddOrleans, not UseOrleans: the latter also reads the "Orleans" configuration section as Orleans provider
         // settings, where the contract's Orleans:Clustering=redis means something else.
-        builder.UseOrleans(silo =>
+        builder.Services.AddOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(cluster =>
             {

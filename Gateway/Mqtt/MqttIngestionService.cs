@@ -34,8 +34,21 @@ internal sealed partial class MqttIngestionService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Take nothing new; finish and acknowledge what is queued; then leave with the session kept.
+        // Take nothing new: leave the (shared) subscription first, so the broker sends our share to the
+        // other gateways instead of queueing it for us; then finish and acknowledge what is queued.
         _stopping = true;
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.UnsubscribeAsync(Subscription, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDisconnectFailed(logger, ex.Message);
+            }
+        }
+
         await pipeline.DrainAsync(gatewayOptions.Value.DrainTimeout);
         await base.StopAsync(cancellationToken);
         if (_client.IsConnected)
@@ -117,12 +130,10 @@ internal sealed partial class MqttIngestionService(
                 return false;
             }
 
-            if (!result.IsSessionPresent)
-            {
-                await _client.SubscribeAsync(
-                    new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(Subscription).WithAtLeastOnceQoS()).Build(),
-                    cancellationToken);
-            }
+            // Always (idempotent): a gateway that stopped gracefully left its subscription behind.
+            await _client.SubscribeAsync(
+                new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(Subscription).WithAtLeastOnceQoS()).Build(),
+                cancellationToken);
 
             status.SetConnected(true);
             LogConnected(logger, _options.UsesEmbeddedBroker ? "embedded broker" : _options.Host!, _options.Port, Subscription, result.IsSessionPresent);
@@ -165,6 +176,6 @@ internal sealed partial class MqttIngestionService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connecting to the broker failed; retrying: {Error}")]
     private static partial void LogConnectFailed(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Disconnecting from the broker failed: {Error}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Leaving the broker failed: {Error}")]
     private static partial void LogDisconnectFailed(ILogger logger, string error);
 }

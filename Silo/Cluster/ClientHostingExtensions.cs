@@ -18,7 +18,7 @@ public static class ClientHostingExtensions
         builder.Services.AddOutputMonitorClusterSettings();
         var options = builder.Configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions();
         // AddOrleansClient, not UseOrleansClient: see AddOutputMonitorSilo.
-        builder.UseOrleansClient(client =>
+        builder.Services.AddOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(cluster =>
             {

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using OutputMonitor.Gateway;
 using OutputMonitor.Silo;
+using OutputMonitor.Simulator;
 using OutputMonitor.Web.Api;
 
 namespace OutputMonitor.Web.Hosting;
@@ -9,7 +10,8 @@ public static class WebHostingExtensions
 {
     /// <summary>
     /// The web node. With <c>Orleans:Clustering=localhost</c> (the default) it is the whole product
-    /// in one process: a co-hosted silo, the embedded broker and gateway, and the simulator. With
+    /// in one process: a co-hosted silo, the embedded broker and gateway, and the simulator
+    /// (<c>Simulator:Enabled</c>). With
     /// <c>redis</c> it is a web node only, an Orleans client of the cluster.
     /// </summary>
     public static WebApplicationBuilder AddOutputMonitorWeb(this WebApplicationBuilder builder)
@@ -23,6 +25,7 @@ public static class WebHostingExtensions
         {
             builder.AddOutputMonitorSilo();
             builder.AddOutputMonitorGateway();
+            builder.AddOutputMonitorSimulator();
         }
 
         builder.Services.AddProblemDetails();
@@ -31,13 +34,18 @@ public static class WebHostingExtensions
         {
             options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.Converters.Add(new UtcTimeJsonConverter());
         });
         return builder;
     }
 
     public static WebApplication MapOutputMonitorWeb(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        // Malformed input that fails binding (a non-number limit, a bad JSON body) is the client's 4xx, not a 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();

@@ -9,6 +9,8 @@ internal static class BenchmarkCommands
                  [--memory-lines 10000,100000] [--heavy-lines 1000] [--only ingest|client|memory]
           breakdown [--lines N] [--batch B] [--seconds S] [--inflight K] [--push-interval ...]
                  where the time and memory go (per-reading work, state-write cost, storage writes, timers)
+          e2e    [--messages N] [--lines L] [--batched-messages M] [--batch 100] [--window 500] [--gateway-dll PATH]
+                 MQTT (mosquitto) → gateway exe → silo, against the raw broker's QoS 1 rate
           silo   --silo-port P --gateway-port G [--push-interval ...]          (started by 'core')
           memory --lines N --readings R [--batch B] [--inflight K] [--spread hour|day] [--push-interval ...]
                                                                                 (started by 'core')
@@ -31,6 +33,7 @@ internal static class BenchmarkCommands
                 "breakdown" => await BreakdownCommand.RunAsync(CoreSettings.From(options)),
                 "silo" => await SiloCommand.RunAsync(options),
                 "memory" => await MemoryCommand.RunAsync(MemorySettings.From(options)),
+                "e2e" => await E2ECommand.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

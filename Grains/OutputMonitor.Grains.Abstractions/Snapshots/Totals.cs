@@ -20,6 +20,7 @@ public readonly record struct Totals
     [Id(2)] public decimal Tons { get; init; }
     [Id(3)] public decimal ValueCny { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsZero => Good == 0 && Scrap == 0 && Tons == 0 && ValueCny == 0;
 
     public static Totals operator +(Totals a, Totals b) => new(a.Good + b.Good, a.Scrap + b.Scrap, a.Tons + b.Tons, a.ValueCny + b.ValueCny);

@@ -20,6 +20,9 @@ public sealed class GatewayCrashTests(MosquittoBroker broker) : IClassFixture<Mo
             ["Mqtt:Port"] = broker.Port.ToString(),
             ["Mqtt:ClientId"] = "crash-gateway",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:OutputMonitor"] = "Information",
+            ["Logging:LogLevel:Orleans.OutsideRuntimeClient"] = "Information",
+            ["Logging:LogLevel:Orleans.Messaging"] = "Information",
         };
         var line = hosts.Grains.GetLineGrain("ent-1", "p1");
         const int Messages = 3000;
@@ -28,6 +31,18 @@ public sealed class GatewayCrashTests(MosquittoBroker broker) : IClassFixture<Mo
         {
             await using var device = await MqttTestClient.ConnectAsync(broker.Port);
             var now = DateTimeOffset.UtcNow;
+
+            // A message published before the gateway subscribes goes nowhere: wait until probes (good 0) arrive.
+            var probe = 0;
+            await Eventually.HoldsAsync(
+                async () =>
+                {
+                    await device.PublishAsync("om/v1/ent-1/p1/output", $"{{\"id\":\"probe-{probe++}\",\"ts\":{now.ToUnixTimeMilliseconds()},\"good\":0}}");
+                    return (await line.GetSnapshotAsync())!.LastSeen is not null;
+                },
+                TimeSpan.FromSeconds(60),
+                $"the gateway subscribes; it wrote:\n{gateway.Output}");
+
             var publishing = Task.Run(async () =>
             {
                 for (var i = 0; i < Messages; i++)
@@ -44,7 +59,7 @@ public sealed class GatewayCrashTests(MosquittoBroker broker) : IClassFixture<Mo
         }
 
         using var restarted = GatewayProcess.Start(settings);
-        await Eventually.HoldsAsync(async () => (await line.GetSnapshotAsync())!.Today.Good == Messages, TimeSpan.FromSeconds(60), "the restarted gateway counts the rest");
+        await Eventually.HoldsAsync(async () => (await line.GetSnapshotAsync())!.Today.Good == Messages, TimeSpan.FromSeconds(60), $"the restarted gateway counts the rest; it wrote:\n{restarted.Output}");
         await Rollups.FlushAllAsync(hosts.Grains);
 
         Assert.Equal(Messages, (await hosts.Grains.GetScopeGrain(ScopeId.Parse("region:prov")).GetSnapshotAsync())!.Today.Good);

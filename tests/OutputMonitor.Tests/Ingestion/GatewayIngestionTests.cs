@@ -10,7 +10,7 @@ namespace OutputMonitor.Tests.Ingestion;
 /// <summary>Telemetry from real MQTT clients through a real broker and the gateway into the grains, exactly.</summary>
 public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixture<MosquittoBroker>, IAsyncLifetime
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private ProductHosts _hosts = null!;
 
     public async Task InitializeAsync() => _hosts = await ProductHosts.StartSiloAsync(TestRegistry.Small());
@@ -138,7 +138,7 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
             await device.PublishAsync($"om/v1/{lines[i % lines.Length]}/output", Output($"m-{i}", now, 1));
         }
 
-        await Eventually.HoldsAsync(() => first.Messages + second.Messages == 2000, Timeout, "2000 messages acknowledged between the gateways");
+        await Eventually.HoldsAsync(() => first.Messages + second.Messages == 2000, Timeout, $"2000 messages acknowledged between the gateways ({first.Messages} + {second.Messages}, {first.Retries + second.Retries} retries)");
         await Rollups.FlushAllAsync(_hosts.Grains);
 
         Assert.Equal(2000, (await TodayAsync("region:prov")).Good);

@@ -73,6 +73,23 @@ public sealed class RedisPersistenceTests(RedisServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task The_silo_host_runs_on_redis_clustering_and_storage_as_configured()
+    {
+        await redis.FlushAllAsync();
+        await using var hosts = await ProductHosts.StartSiloAsync(TestRegistry.Small(), new()
+        {
+            ["Orleans:Clustering"] = "redis",
+            ["Redis:ConnectionString"] = redis.ConnectionString,
+        });
+        Assert.Equal(1, (await hosts.Grains.GetLineGrain("ent-1", "p1").IngestAsync(Stream(0, 1))).Accepted);
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
+        var keys = connection.GetServer(redis.ConnectionString).Keys(pattern: "*").Select(k => k.ToString()).ToList();
+        Assert.Contains(keys, k => k.Contains("members", StringComparison.Ordinal));
+        Assert.Contains(keys, k => k.Contains("ent-1/p1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task State_is_stored_in_Orleans_binary_form_under_the_service_id()
     {
         await redis.FlushAllAsync();

@@ -29,7 +29,7 @@ public sealed class GatewayProcess : IDisposable
     }
 
     /// <summary>The last lines the process wrote, for failure messages.</summary>
-    public string Output => string.Join(Environment.NewLine, _output);
+    public string Output => $"[pid {_process.Id}, exited: {(_process.HasExited ? _process.ExitCode.ToString() : "no")}]{Environment.NewLine}{string.Join(Environment.NewLine, _output)}";
 
     public bool HasExited => _process.HasExited;
 

@@ -33,7 +33,7 @@ public sealed class ProductHosts : IAsyncDisposable
     /// <summary>The silo's Orleans gateway port, for clients.</summary>
     public int GatewayPort { get; }
 
-    public static async Task<ProductHosts> StartSiloAsync(RegistryDocument registry)
+    public static async Task<ProductHosts> StartSiloAsync(RegistryDocument registry, Dictionary<string, string?>? settings = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -46,6 +46,7 @@ public sealed class ProductHosts : IAsyncDisposable
             ["Orleans:GatewayPort"] = gatewayPort.ToString(),
             ["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddOutputMonitorSilo();
         var silo = builder.Build();

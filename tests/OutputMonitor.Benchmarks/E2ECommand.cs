@@ -1,0 +1,619 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MQTTnet;
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using OutputMonitor.Scopes;
+
+namespace OutputMonitor.Benchmarks;
+
+/// <summary>
+/// <c>e2e</c>: MQTT → gateway → line grains, on loopback, in one run. A mosquitto on a free port; the
+/// raw broker's QoS 1 rate (one publisher, one plain subscriber); then the product silo (<c>silo</c>
+/// child) and the real gateway exe (child) on that broker, and the same publisher sending N
+/// single-reading messages, then N/10 messages of 100 readings, timed until every reading is counted
+/// in the line grains (an Orleans client here sums the lines' today.good every 250 ms).
+/// </summary>
+internal static class E2ECommand
+{
+    private const int PollMs = 250;
+
+    public static async Task<int> RunAsync(CommandLine options)
+    {
+        var messages = options.Int("messages", 100_000);
+        var batchedMessages = options.Int("batched-messages", Math.Max(1, messages / 10));
+        var batch = options.Int("batch", 100);
+        var lineCount = options.Int("lines", 1000);
+        var window = options.Int("window", 500);
+        var gatewayDll = options.Text("gateway-dll") ?? FindGatewayDll();
+        if (!File.Exists(gatewayDll))
+        {
+            throw new ArgumentException($"gateway dll not found: {gatewayDll} (build it: dotnet build -c Release Gateway/OutputMonitor.Gateway.csproj, or pass --gateway-dll)");
+        }
+
+        PrintMachine();
+        Console.WriteLine($"e2e: {messages:N0} single-reading messages, {batchedMessages:N0} messages of {batch} readings, {lineCount:N0} lines, publish window {window} (QoS 1)");
+        Console.WriteLine($"gateway: {gatewayDll}");
+        Console.WriteLine();
+
+        var registry = GeneratedRegistry.Create(lineCount);
+        await using var broker = await Mosquitto.StartAsync();
+        Console.WriteLine($"mosquitto pid {broker.Pid} on 127.0.0.1:{broker.Port} ({broker.Version})");
+
+        // 1. Raw broker: one publisher, one plain subscriber, QoS 1 both ways.
+        var rawPayloads = Payloads.Single(registry.Lines, messages, "raw", topicRoot: "bench/raw/");
+        Console.WriteLine($"payload: ~{rawPayloads.Average(p => p.Body.Length):0} B single-reading; e.g. {Encoding.UTF8.GetString(rawPayloads[0].Body)}");
+        var raw = await RawBrokerAsync(broker, rawPayloads, window);
+        Console.WriteLine($"1. raw broker QoS 1: {raw.MessagesPerSecond:N0} msg/s ({raw.Wall.TotalSeconds:0.00} s; publish done at {raw.PublishDone.TotalSeconds:0.00} s) CPU cores: {raw.Cpu}");
+
+        // 2. The pipeline: silo child, gateway child, Orleans client here.
+        var siloPort = BenchHosts.FreeLoopbackPort();
+        var orleansGatewayPort = BenchHosts.FreeLoopbackPort();
+        await using var silo = ChildProcess.Start("silo", "--silo-port", siloPort.ToString(), "--gateway-port", orleansGatewayPort.ToString());
+        await silo.WaitForLineAsync(SiloCommand.ReadyLine, TimeSpan.FromSeconds(60));
+        var client = BenchHosts.BuildClient(orleansGatewayPort);
+        await client.StartAsync();
+        var grains = client.Services.GetRequiredService<IClusterClient>();
+        var clock = Stopwatch.StartNew();
+        var change = await grains.GetRegistryGrain().ReplaceAsync(registry.Document);
+        if (!change.Applied)
+        {
+            throw new InvalidOperationException($"registry refused: {string.Join("; ", change.Errors)}");
+        }
+
+        Console.WriteLine($"silo pid {silo.Id}: registry of {registry.Describe()} replaced in {clock.Elapsed.TotalSeconds:0.0} s");
+
+        await using var gateway = External.Start("dotnet", Path.GetDirectoryName(gatewayDll)!,
+            gatewayDll,
+            $"--Orleans:GatewayPort={orleansGatewayPort}",
+            $"--Orleans:ClusterId={BenchHosts.ClusterId}",
+            $"--Orleans:ServiceId={BenchHosts.ServiceId}",
+            "--Mqtt:Host=127.0.0.1",
+            $"--Mqtt:Port={broker.Port}",
+            $"--Mqtt:ClientId=om-bench-gw-{Environment.ProcessId}",
+            "--Mqtt:SessionExpirySeconds=10",
+            "--Logging:LogLevel:Default=Warning");
+        Console.WriteLine($"gateway pid {gateway.Pid}");
+
+        var counter = new LineCounter(grains, registry.Lines);
+        await using var deadLetters = await DeadLetterWatch.StartAsync(broker.Port);
+        await using var publisher = await Mqtt.ConnectAsync(broker.Port, $"bench-pub-{Environment.ProcessId}");
+
+        // The gateway subscribes some time after it starts; messages before that are not for it. Probe one line until a reading is counted.
+        clock.Restart();
+        var probeLine = new LineCounter(grains, [registry.Lines[0]]);
+        for (var probe = 0; await probeLine.CountAsync() == 0; probe++)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("the gateway counted no probe reading within 60 s");
+            }
+
+            await Publisher.RunAsync(publisher, Payloads.Single([registry.Lines[0]], 1, $"probe{probe}x", TelemetryTopicRoot), 1);
+            await Task.Delay(500);
+        }
+
+        Console.WriteLine($"gateway ready (a probe reading counted) after {clock.Elapsed.TotalSeconds:0.0} s");
+        var probed = await counter.CountAsync();
+
+        // Warm-up: one reading per line, until all are counted (proves the gateway subscribed and is connected to the silo).
+        var warm = Payloads.Single(registry.Lines, registry.Lines.Count, "warm", TelemetryTopicRoot);
+        clock.Restart();
+        await Publisher.RunAsync(publisher, warm, window);
+        var warmed = await counter.WaitForAsync(probed + registry.Lines.Count, TimeSpan.FromSeconds(90), deadLetters);
+        Console.WriteLine($"warm-up: {registry.Lines.Count:N0} readings counted in {warmed.Wall.TotalSeconds:0.0} s" + (warmed.Complete ? string.Empty : $" (INCOMPLETE: {warmed.Counted:N0})"));
+        if (!warmed.Complete)
+        {
+            return 1;
+        }
+
+        var procs = new ProcSet(("bench", Environment.ProcessId), ("mosquitto", broker.Pid), ("silo", silo.Id), ("gateway", gateway.Pid));
+        var single = await PipelineAsync("single", publisher, counter, deadLetters, procs,
+            Payloads.Single(registry.Lines, messages, "single", TelemetryTopicRoot), window, messages, probed + registry.Lines.Count);
+        var batched = await PipelineAsync("batched", publisher, counter, deadLetters, procs,
+            Payloads.Batched(registry.Lines, batchedMessages, batch, "batch", TelemetryTopicRoot), window, (long)batchedMessages * batch, probed + registry.Lines.Count + messages);
+
+        // 3. The table.
+        Console.WriteLine();
+        var table = new Table("figure", "messages", "readings", "wall s", "msg/s", "readings/s", "% of raw msg/s", "CPU cores bench/mosq/silo/gw", "goal", "met");
+        table.Add("raw broker QoS 1 (pub → mosquitto → sub)", $"{messages:N0}", "-", $"{raw.Wall.TotalSeconds:0.00}", $"{raw.MessagesPerSecond:N0}", "-", "100%", raw.Cpu, "-", "-");
+        var singlePercent = 100 * single.MessagesPerSecond / raw.MessagesPerSecond;
+        table.Add("pipeline, 1 reading/message", $"{messages:N0}", $"{single.Readings:N0}", $"{single.Wall.TotalSeconds:0.00}", $"{single.MessagesPerSecond:N0}", $"{single.ReadingsPerSecond:N0}", $"{singlePercent:0}%", single.Cpu, "≥ 80% of raw QoS 1 msg/s", Met(single.Complete && singlePercent >= 80));
+        table.Add($"pipeline, {batch} readings/message", $"{batchedMessages:N0}", $"{batched.Readings:N0}", $"{batched.Wall.TotalSeconds:0.00}", $"{batched.MessagesPerSecond:N0}", $"{batched.ReadingsPerSecond:N0}", $"{100 * batched.MessagesPerSecond / raw.MessagesPerSecond:0}%", batched.Cpu, "≥ 500k readings/s", Met(batched.Complete && batched.ReadingsPerSecond >= 500_000));
+        table.Print("   ");
+        Console.WriteLine($"   wall: first publish → last message received (raw) / every reading counted in the line grains (pipeline; polled every {PollMs} ms, so up to {PollMs} ms late). CPU: cores used by each process over that wall time (/proc).");
+        if (!single.Complete || !batched.Complete)
+        {
+            Console.WriteLine("   INCOMPLETE: not every reading was counted (see above); rates are of what was counted.");
+        }
+
+        Console.WriteLine($"   dead letters seen: {deadLetters.Count:N0}");
+
+        BenchHosts.SilenceLogs();
+        using (var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+        {
+            try
+            {
+                await client.StopAsync(stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or OrleansException or TimeoutException)
+            {
+                // Nothing is measured after this.
+            }
+        }
+
+        client.Dispose();
+        return 0;
+    }
+
+    private const string TelemetryTopicRoot = "om/v1/";
+
+    private static string Met(bool met) => met ? "yes" : "NO";
+
+    private static async Task<RawResult> RawBrokerAsync(Mosquitto broker, Payload[] payloads, int window)
+    {
+        await using var subscriber = await Mqtt.ConnectAsync(broker.Port, $"bench-sub-{Environment.ProcessId}");
+        long received = 0;
+        long start = 0;
+        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        subscriber.Client.ApplicationMessageReceivedAsync += _ =>
+        {
+            if (Interlocked.Increment(ref received) == payloads.Length)
+            {
+                done.TrySetResult(Stopwatch.GetTimestamp());
+            }
+
+            return Task.CompletedTask;
+        };
+        await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("bench/raw/#").WithAtLeastOnceQoS()).Build());
+        await using var publisher = await Mqtt.ConnectAsync(broker.Port, $"bench-rawpub-{Environment.ProcessId}");
+        var procs = new ProcSet(("bench", Environment.ProcessId), ("mosquitto", broker.Pid));
+        var before = procs.Sample();
+        start = Stopwatch.GetTimestamp();
+        await Publisher.RunAsync(publisher, payloads, window);
+        var published = Stopwatch.GetElapsedTime(start);
+        var finished = await Task.WhenAny(done.Task, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (finished != done.Task)
+        {
+            throw new TimeoutException($"raw subscriber received {Interlocked.Read(ref received):N0} of {payloads.Length:N0}");
+        }
+
+        var wall = Stopwatch.GetElapsedTime(start, done.Task.Result);
+        var cpu = procs.Describe(before, procs.Sample(), Stopwatch.GetElapsedTime(start)) + "/-/-";
+        return new RawResult(wall, published, payloads.Length / wall.TotalSeconds, cpu);
+    }
+
+    private static async Task<PipelineResult> PipelineAsync(string name, Mqtt publisher, LineCounter counter, DeadLetterWatch deadLetters, ProcSet procs, Payload[] payloads, int window, long readings, long countedBefore)
+    {
+        GC.Collect();
+        var before = procs.Sample();
+        var start = Stopwatch.GetTimestamp();
+        var publishing = Publisher.RunAsync(publisher, payloads, window);
+        var wait = counter.WaitForAsync(countedBefore + readings, TimeSpan.FromSeconds(120), deadLetters, start);
+        await publishing;
+        var published = Stopwatch.GetElapsedTime(start);
+        var counted = await wait;
+        var after = procs.Sample();
+        var wall = counted.Wall;
+        var got = counted.Counted - countedBefore;
+        var result = new PipelineResult(counted.Complete, wall, got, payloads.Length * ((double)got / readings) / wall.TotalSeconds, got / wall.TotalSeconds, procs.Describe(before, after, Stopwatch.GetElapsedTime(start)));
+        Console.WriteLine($"{name}: {payloads.Length:N0} messages, {got:N0}/{readings:N0} readings counted in {wall.TotalSeconds:0.00} s (publish done at {published.TotalSeconds:0.00} s): {result.MessagesPerSecond:N0} msg/s, {result.ReadingsPerSecond:N0} readings/s; CPU cores {procs.Names}: {result.Cpu}");
+        return result;
+    }
+
+    private static string FindGatewayDll()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OutputMonitor.sln")))
+            {
+                return Path.Combine(dir.FullName, "Gateway", "bin", "Release", "net10.0", "OutputMonitor.Gateway.dll");
+            }
+        }
+
+        return "OutputMonitor.Gateway.dll";
+    }
+
+    private static void PrintMachine()
+    {
+        var model = "?";
+        try
+        {
+            model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
+        }
+        catch (IOException)
+        {
+        }
+
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {model}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; workstation GC (bench, silo), gateway: its own defaults");
+    }
+
+    private sealed record RawResult(TimeSpan Wall, TimeSpan PublishDone, double MessagesPerSecond, string Cpu);
+
+    private sealed record PipelineResult(bool Complete, TimeSpan Wall, long Readings, double MessagesPerSecond, double ReadingsPerSecond, string Cpu);
+}
+
+/// <summary>A pre-built MQTT message.</summary>
+internal sealed record Payload(string Topic, byte[] Body);
+
+internal static class Payloads
+{
+    private static readonly string Now = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>One output reading per message, lines round-robin; ids unique per run tag; padded to ~150 B.</summary>
+    public static Payload[] Single(IReadOnlyList<LineRef> lines, int count, string tag, string topicRoot)
+    {
+        var run = $"{tag}{Environment.ProcessId:x}";
+        var result = new Payload[count];
+        for (var i = 0; i < count; i++)
+        {
+            var line = lines[i % lines.Count];
+            result[i] = new Payload($"{topicRoot}{line.Enterprise}/{line.Line}/output", Encoding.UTF8.GetBytes(Item(run, i, line)));
+        }
+
+        return result;
+    }
+
+    /// <summary><paramref name="batch"/> output readings per message (a JSON array), all of one line; lines round-robin.</summary>
+    public static Payload[] Batched(IReadOnlyList<LineRef> lines, int count, int batch, string tag, string topicRoot)
+    {
+        var run = $"{tag}{Environment.ProcessId:x}";
+        var result = new Payload[count];
+        var text = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            var line = lines[i % lines.Count];
+            text.Clear().Append('[');
+            for (var r = 0; r < batch; r++)
+            {
+                text.Append(r == 0 ? string.Empty : ",").Append(Item(run, (i * batch) + r, line));
+            }
+
+            result[i] = new Payload($"{topicRoot}{line.Enterprise}/{line.Line}/output", Encoding.UTF8.GetBytes(text.Append(']').ToString()));
+        }
+
+        return result;
+    }
+
+    private static string Item(string run, long n, LineRef line) =>
+        $"{{\"id\":\"{run}-{line.Enterprise}-{line.Line}-{n:D10}\",\"seq\":{n},\"ts\":\"{Now}\",\"good\":1,\"scrap\":0}}";
+}
+
+/// <summary>Publishes with at most <c>window</c> QoS 1 publishes awaiting their PUBACK.</summary>
+internal static class Publisher
+{
+    public static async Task RunAsync(Mqtt publisher, Payload[] payloads, int window)
+    {
+        using var slots = new SemaphoreSlim(window, window);
+        var failures = 0;
+        Exception? first = null;
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            await slots.WaitAsync();
+            _ = PublishOneAsync(payloads[i]);
+        }
+
+        for (var i = 0; i < window; i++)
+        {
+            await slots.WaitAsync();
+        }
+
+        if (failures > 0)
+        {
+            throw new InvalidOperationException($"{failures} publishes failed; first: {first}");
+        }
+
+        async Task PublishOneAsync(Payload payload)
+        {
+            try
+            {
+                var message = new MqttApplicationMessageBuilder()
+                    .WithTopic(payload.Topic)
+                    .WithPayload(payload.Body)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                    .Build();
+                var result = await publisher.Client.PublishAsync(message);
+                if (!result.IsSuccess)
+                {
+                    Interlocked.Increment(ref failures);
+                    Interlocked.CompareExchange(ref first, new InvalidOperationException(result.ReasonCode.ToString()), null);
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.Increment(ref failures);
+                Interlocked.CompareExchange(ref first, ex, null);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+    }
+}
+
+/// <summary>An MQTTnet 5 client, MQTT 5, clean start, on loopback.</summary>
+internal sealed class Mqtt : IAsyncDisposable
+{
+    private Mqtt(IMqttClient client)
+    {
+        Client = client;
+    }
+
+    public IMqttClient Client { get; }
+
+    public static async Task<Mqtt> ConnectAsync(int port, string clientId)
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer("127.0.0.1", port)
+            .WithClientId(clientId)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithTimeout(TimeSpan.FromSeconds(60))
+            .Build();
+        var result = await client.ConnectAsync(options);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"MQTT connect refused: {result.ResultCode}");
+        }
+
+        return new Mqtt(client);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Client.DisconnectAsync();
+        }
+        catch (Exception)
+        {
+            // The broker may be gone already.
+        }
+
+        Client.Dispose();
+    }
+}
+
+/// <summary>Counts (and shows the first of) the gateway's dead letters, so that a rejected payload is seen rather than waited for.</summary>
+internal sealed class DeadLetterWatch : IAsyncDisposable
+{
+    private readonly Mqtt _client;
+    private long _count;
+
+    private DeadLetterWatch(Mqtt client)
+    {
+        _client = client;
+    }
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public static async Task<DeadLetterWatch> StartAsync(int port)
+    {
+        var watch = new DeadLetterWatch(await Mqtt.ConnectAsync(port, $"bench-dl-{Environment.ProcessId}"));
+        watch._client.Client.ApplicationMessageReceivedAsync += e =>
+        {
+            if (Interlocked.Increment(ref watch._count) == 1)
+            {
+                Console.Error.WriteLine($"  dead letter on {e.ApplicationMessage.Topic}: {Encoding.UTF8.GetString(e.ApplicationMessage.Payload)}");
+            }
+
+            return Task.CompletedTask;
+        };
+        await watch._client.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic("om/v1/deadletter/#").WithAtLeastOnceQoS()).Build());
+        return watch;
+    }
+
+    public ValueTask DisposeAsync() => _client.DisposeAsync();
+}
+
+/// <summary>Sums today.good over the given lines' snapshots (one call per line, all at once).</summary>
+internal sealed class LineCounter(IGrainFactory grains, IReadOnlyList<LineRef> lines)
+{
+    public async Task<long> CountAsync()
+    {
+        var snapshots = await Task.WhenAll(lines.Select(l => grains.GetLineGrain(l.Enterprise, l.Line).GetSnapshotAsync()));
+        return snapshots.Sum(s => s?.Today.Good ?? 0);
+    }
+
+    /// <summary>Polls until <paramref name="target"/> is counted; gives up after <paramref name="stall"/> without progress.</summary>
+    public async Task<(bool Complete, long Counted, TimeSpan Wall)> WaitForAsync(long target, TimeSpan stall, DeadLetterWatch deadLetters, long? start = null)
+    {
+        var from = start ?? Stopwatch.GetTimestamp();
+        var last = -1L;
+        var lastProgress = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            var counted = await CountAsync();
+            if (counted >= target)
+            {
+                return (true, counted, Stopwatch.GetElapsedTime(from));
+            }
+
+            if (counted != last)
+            {
+                last = counted;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) > stall || (deadLetters.Count > 0 && Stopwatch.GetElapsedTime(lastProgress) > TimeSpan.FromSeconds(5)))
+            {
+                Console.Error.WriteLine($"  counted {counted:N0} of {target:N0}, no progress for {Stopwatch.GetElapsedTime(lastProgress).TotalSeconds:0} s; dead letters: {deadLetters.Count:N0}");
+                return (false, counted, Stopwatch.GetElapsedTime(from));
+            }
+
+            await Task.Delay(250);
+        }
+    }
+}
+
+/// <summary>CPU time of a few processes by id (/proc, through <see cref="Process.TotalProcessorTime"/>).</summary>
+internal sealed class ProcSet(params (string Name, int Pid)[] processes)
+{
+    public string Names => string.Join("/", processes.Select(p => p.Name));
+
+    public TimeSpan[] Sample() => [.. processes.Select(p =>
+    {
+        try
+        {
+            using var process = Process.GetProcessById(p.Pid);
+            return process.TotalProcessorTime;
+        }
+        catch (ArgumentException)
+        {
+            return TimeSpan.Zero;
+        }
+    })];
+
+    public string Describe(TimeSpan[] before, TimeSpan[] after, TimeSpan wall) =>
+        string.Join("/", before.Select((b, i) => ((after[i] - b).TotalSeconds / wall.TotalSeconds).ToString("0.00")));
+}
+
+/// <summary>A process other than this benchmark (the gateway exe); killed by id at the end.</summary>
+internal sealed class External : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private External(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public static External Start(string file, string workingDirectory, params string[] args) => StartNamed(Path.GetFileNameWithoutExtension(args.FirstOrDefault(a => a.EndsWith(".dll", StringComparison.Ordinal)) ?? file), file, workingDirectory, args);
+
+    public static External StartNamed(string name, string file, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"  [{name} {process.Id}] {e.Data}");
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine($"  [{name} {process.Id}] {e.Data}");
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new External(process);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        finally
+        {
+            _process.Dispose();
+        }
+    }
+}
+
+/// <summary>mosquitto (Debian package) on a free loopback port with raised queues, killed by id at the end.</summary>
+internal sealed class Mosquitto : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private Mosquitto(External process, int port, string directory, string version)
+    {
+        Process = process;
+        Port = port;
+        _directory = directory;
+        Version = version;
+    }
+
+    public External Process { get; }
+
+    public int Pid => Process.Pid;
+
+    public int Port { get; }
+
+    public string Version { get; }
+
+    public static async Task<Mosquitto> StartAsync()
+    {
+        var port = BenchHosts.FreeLoopbackPort();
+        var directory = Path.Combine(Path.GetTempPath(), $"om-bench-mosquitto-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        var config = Path.Combine(directory, "mosquitto.conf");
+        await File.WriteAllTextAsync(config, $"""
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            persistence false
+            max_queued_messages 1000000
+            max_inflight_messages 1000
+            log_dest stderr
+            log_type error
+
+            """);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        }
+
+        var version = "mosquitto";
+        try
+        {
+            using var probe = System.Diagnostics.Process.Start(new ProcessStartInfo("mosquitto", "-h") { RedirectStandardOutput = true, UseShellExecute = false })!;
+            version = (await probe.StandardOutput.ReadLineAsync())?.Trim() ?? version;
+            await probe.WaitForExitAsync();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("mosquitto is not installed: apt-get install -y mosquitto", ex);
+        }
+
+        var process = External.Start("mosquitto", directory, "-c", config);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                break;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(25);
+            }
+        }
+
+        return new Mosquitto(process, port, directory, version);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
