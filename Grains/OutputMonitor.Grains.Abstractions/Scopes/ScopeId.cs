@@ -92,6 +92,7 @@ public readonly partial record struct ScopeId(ScopeKind Kind, string Id, string?
         _ => $"line:{Id}/{LineId}",
     };
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a trailing newline.
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RegistryIdRegex();
 }

@@ -54,7 +54,10 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             await Writer.WriteAsync();
         }
 
-        this.RegisterGrainTimer(_ => OnTimerAsync(), new GrainTimerCreationOptions(Options.PushInterval, Options.PushInterval) { Interleave = true, KeepAlive = false });
+        // A random first tick spreads the timers of grains activated together (a registry load, a
+        // restart) over the interval instead of firing them all at once.
+        var firstTick = TimeSpan.FromTicks((long)(Options.PushInterval.Ticks * (0.5 + Random.Shared.NextDouble())));
+        this.RegisterGrainTimer(_ => OnTimerAsync(), new GrainTimerCreationOptions(firstTick, Options.PushInterval) { Interleave = true, KeepAlive = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)

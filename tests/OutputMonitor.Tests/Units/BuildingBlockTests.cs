@@ -28,6 +28,7 @@ public class ScopeIdTests
     [InlineData("line:a/b/c")]
     [InlineData("enterprise:../../etc")]
     [InlineData("region:a\u0000")]
+    [InlineData("region:acme\n")]
     public void Malformed_scopes_are_refused(string text) => Assert.False(ScopeId.TryParse(text, out _));
 }
 
