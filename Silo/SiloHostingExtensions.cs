@@ -94,17 +94,7 @@ public static class SiloHostingExtensions
     /// <summary>Refuses to start with a registry file that is missing or invalid, naming the fields.</summary>
     private sealed class RegistryFileValidator : IValidateOptions<RegistryOptions>
     {
-        public ValidateOptionsResult Validate(string? name, RegistryOptions options)
-        {
-            try
-            {
-                RegistryJson.Load(options.Path);
-                return ValidateOptionsResult.Success;
-            }
-            catch (RegistryLoadException ex)
-            {
-                return ValidateOptionsResult.Fail(ex.Message);
-            }
-        }
+        public ValidateOptionsResult Validate(string? name, RegistryOptions options) =>
+            RegistryJson.Check(options.Path) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
     }
 }

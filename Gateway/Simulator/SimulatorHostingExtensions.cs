@@ -58,17 +58,7 @@ public static class SimulatorHostingExtensions
     /// <summary>Refuses to start with a registry file that is missing or invalid, naming the fields.</summary>
     private sealed class RegistryFileValidator : IValidateOptions<SimulatorOptions>
     {
-        public ValidateOptionsResult Validate(string? name, SimulatorOptions options)
-        {
-            try
-            {
-                RegistryJson.Load(options.RegistryPath);
-                return ValidateOptionsResult.Success;
-            }
-            catch (RegistryLoadException ex)
-            {
-                return ValidateOptionsResult.Fail($"Simulator:RegistryPath: {ex.Message}");
-            }
-        }
+        public ValidateOptionsResult Validate(string? name, SimulatorOptions options) =>
+            RegistryJson.Check(options.RegistryPath) is { } error ? ValidateOptionsResult.Fail($"Simulator:RegistryPath: {error}") : ValidateOptionsResult.Success;
     }
 }

@@ -64,6 +64,20 @@ public static class RegistryJson
         return document ?? throw new RegistryLoadException(path, errors);
     }
 
+    /// <summary>Null when <see cref="Load"/> would succeed for <paramref name="path"/>; else why not (for start-up validation).</summary>
+    public static string? Check(string? path)
+    {
+        try
+        {
+            Load(path);
+            return null;
+        }
+        catch (RegistryLoadException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     public static RegistryDocument LoadDemo()
     {
         using var stream = typeof(RegistryJson).Assembly.GetManifestResourceStream("OutputMonitor.Registry.demo-registry.json")
