@@ -19,6 +19,8 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     private readonly IPersistentState<TState> _persistent;
     private CoalescedWriter? _writer;
     private Task? _pushing;
+    private IGrainTimer? _pushTimer;
+    private bool _pushArmed;
     private long _nextMaintenance;
     private TimeZoneInfo? _zone;
 
@@ -54,10 +56,13 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             await Writer.WriteAsync();
         }
 
-        // A random first tick spreads the timers of grains activated together (a registry load, a
-        // restart) over the interval instead of firing them all at once.
-        var firstTick = TimeSpan.FromTicks((long)(Options.PushInterval.Ticks * (0.5 + Random.Shared.NextDouble())));
-        this.RegisterGrainTimer(_ => OnTimerAsync(), new GrainTimerCreationOptions(firstTick, Options.PushInterval) { Interleave = true, KeepAlive = false });
+        // The push timer is armed only while there is something to push: an idle scope costs nothing,
+        // and what an earlier activation left pending goes up at once.
+        _pushTimer = this.RegisterGrainTimer(_ => OnTimerAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+        if (State.Outboxes.Any(o => o.HasWork))
+        {
+            ArmPush();
+        }
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -158,6 +163,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// <summary>Adds figures at an event time to this scope's buckets and to every active outbox.</summary>
     protected void Record(long timestamp, int dayNumber, Totals totals)
     {
+        ArmPush();
         State.Buckets.Add(timestamp, dayNumber, totals);
         foreach (var outbox in State.Outboxes)
         {
@@ -171,6 +177,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// <summary>Adds a child's bucket changes to this scope's buckets and to every active outbox.</summary>
     protected void Record(BucketSet delta, bool negate)
     {
+        ArmPush();
         State.Buckets.AddAll(delta, negate);
         foreach (var outbox in State.Outboxes)
         {
@@ -186,6 +193,18 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         foreach (var outbox in State.Outboxes)
         {
             outbox.StatusChanged = true;
+        }
+
+        ArmPush();
+    }
+
+    /// <summary>Schedules a push one interval from now, unless one is scheduled already.</summary>
+    private void ArmPush()
+    {
+        if (!_pushArmed && _pushTimer is not null)
+        {
+            _pushArmed = true;
+            _pushTimer.Change(Options.PushInterval, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -275,6 +294,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
 
     private async Task OnTimerAsync()
     {
+        _pushArmed = false;
         var now = Clock.GetUtcNow();
         if (now.ToUnixTimeMilliseconds() >= _nextMaintenance && Config is not null)
         {
@@ -289,6 +309,14 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         catch (Exception ex)
         {
             LogPushFailed(Logger, Scope, ex);
+        }
+        finally
+        {
+            // More arrived meanwhile, or a push failed and waits to be resent.
+            if (State.Outboxes.Any(o => o.HasWork))
+            {
+                ArmPush();
+            }
         }
     }
 

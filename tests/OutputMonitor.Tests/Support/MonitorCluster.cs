@@ -34,7 +34,7 @@ public sealed class MonitorCluster : IAsyncDisposable
 
     public IRegistryGrain Registry => Grains.GetRegistryGrain();
 
-    public static async Task<MonitorCluster> StartAsync(RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null)
+    public static async Task<MonitorCluster> StartAsync(RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -51,7 +51,7 @@ public sealed class MonitorCluster : IAsyncDisposable
             host.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Registry:Path"] = registryFile,
-                ["Rollup:PushInterval"] = "00:10:00",
+                ["Rollup:PushInterval"] = (pushInterval ?? TimeSpan.FromMinutes(10)).ToString(),
                 ["Redis:ConnectionString"] = redis,
             });
             host.Services.AddKeyedSingleton<TimeProvider>(MonitorServices.ClockKey, time);
