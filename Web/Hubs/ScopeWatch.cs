@@ -128,9 +128,16 @@ public sealed partial class ScopeWatch(
 
     public override void Dispose()
     {
-        if (_reference is not null)
+        try
         {
-            grains.DeleteObjectReference<IScopeWatcher>(_reference);
+            if (_reference is not null)
+            {
+                grains.DeleteObjectReference<IScopeWatcher>(_reference);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // The co-hosted silo stopped first and took its object references with it.
         }
 
         _gate.Dispose();
