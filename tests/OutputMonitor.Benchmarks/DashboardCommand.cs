@@ -58,19 +58,28 @@ internal static class DashboardCommand
         app.MapOutputMonitorWeb();
         await app.StartAsync();
 
+        // 1. Baseline: the same publishers and rate through the same broker to a plain subscriber, on
+        //    topics the gateway ignores (outside om/v1/), before the product gets any load.
+        var rawLog = new PublishLog();
+        var raw = new Latencies { From = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency) };
+        await using (var subscriber = await Mqtt.ConnectAsync(mqttPort, "bench-baseline"))
+        {
+            subscriber.Client.ApplicationMessageReceivedAsync += e =>
+            {
+                var now = Stopwatch.GetTimestamp();
+                var id = JsonDocument.Parse(e.ApplicationMessage.Payload).RootElement.GetProperty("id").GetString()!;
+                raw.Add("mqtt: publish → embedded broker → plain subscriber (baseline)", rawLog.TicksOfMessage(long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)), now);
+                return Task.CompletedTask;
+            };
+            await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("bench/raw/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            var rawClock = Stopwatch.StartNew();
+            var rawSent = (await Task.WhenAll(Enumerable.Range(0, publishers).Select(p => PublishAsync(p, publishers, mqttPort, registry, rate, warmup + measure, rawLog, "bench/raw/")))).Sum();
+            Console.WriteLine($"baseline: published {rawSent:N0} messages in {rawClock.Elapsed.TotalSeconds:0.0} s = {rawSent / rawClock.Elapsed.TotalSeconds:N0} msg/s");
+        }
+
+        // 2. The product: dashboards subscribed, the same stream into om/v1/.
         var log = new PublishLog();
         var latencies = new Latencies();
-
-        // Baseline: a plain subscriber on the same broker and stream.
-        await using var baseline = await Mqtt.ConnectAsync(mqttPort, "bench-baseline");
-        baseline.Client.ApplicationMessageReceivedAsync += e =>
-        {
-            var now = Stopwatch.GetTimestamp();
-            var id = JsonDocument.Parse(e.ApplicationMessage.Payload).RootElement.GetProperty("id").GetString()!;
-            latencies.Add("mqtt (baseline)", log.TicksOfMessage(long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)), now);
-            return Task.CompletedTask;
-        };
-        await baseline.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("om/v1/+/+/output", MqttQualityOfServiceLevel.AtMostOnce).Build());
 
         // Dashboard clients.
         var connections = new List<HubConnection>();
@@ -86,7 +95,7 @@ internal static class DashboardCommand
                 latencies.Seen(scope, good);
                 if (good > 0)
                 {
-                    latencies.Add(scope.StartsWith("line:", StringComparison.Ordinal) ? "line" : "enterprise", log.TicksOf(scope, good), now);
+                    latencies.Add(scope.StartsWith("line:", StringComparison.Ordinal) ? "dashboard: line scope" : "dashboard: enterprise scope", log.TicksOf(scope, good), now);
                 }
             });
             await connection.StartAsync();
@@ -102,7 +111,7 @@ internal static class DashboardCommand
         var total = warmup + measure;
         var measureFrom = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         latencies.From = measureFrom;
-        var publishing = Enumerable.Range(0, publishers).Select(p => PublishAsync(p, publishers, mqttPort, registry, rate, total, log)).ToList();
+        var publishing = Enumerable.Range(0, publishers).Select(p => PublishAsync(p, publishers, mqttPort, registry, rate, total, log, "om/v1/")).ToList();
         var sent = (await Task.WhenAll(publishing)).Sum();
         var wall = clock.Elapsed;
         var cpu = ProcessSample.Take().Since(cpuBefore);
@@ -123,7 +132,7 @@ internal static class DashboardCommand
         Console.WriteLine();
         Console.WriteLine("| path | samples | p50 ms | p90 ms | p99 ms | max ms |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-        foreach (var (name, sorted) in latencies.Sorted())
+        foreach (var (name, sorted) in raw.Sorted().Concat(latencies.Sorted()))
         {
             Console.WriteLine($"| {name} | {sorted.Length:N0} | {Q(sorted, 0.50):0} | {Q(sorted, 0.90):0} | {Q(sorted, 0.99):0} | {Q(sorted, 1):0} |");
         }
@@ -145,8 +154,8 @@ internal static class DashboardCommand
 
     private static double Q(double[] sorted, double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
 
-    /// <summary>One publisher: every <paramref name="count"/>-th line from <paramref name="index"/>, so each line has one publisher and keeps its order.</summary>
-    private static async Task<long> PublishAsync(int index, int count, int port, GeneratedRegistry registry, int rate, TimeSpan duration, PublishLog log)
+    /// <summary>One publisher (under <paramref name="topicRoot"/>): every <paramref name="count"/>-th line from <paramref name="index"/>, so each line has one publisher and keeps its order.</summary>
+    private static async Task<long> PublishAsync(int index, int count, int port, GeneratedRegistry registry, int rate, TimeSpan duration, PublishLog log, string topicRoot)
     {
         await using var mqtt = await Mqtt.ConnectAsync(port, $"bench-publisher-{index}");
         var lines = registry.Lines.Where((_, i) => i % count == index).ToArray();
@@ -167,7 +176,7 @@ internal static class DashboardCommand
             var line = lines[sent % lines.Length];
             var n = log.Next(line);
             var body = Encoding.UTF8.GetBytes($"{{\"id\":\"m{n}\",\"ts\":{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()},\"good\":1}}");
-            var message = new MqttApplicationMessageBuilder().WithTopic($"om/v1/{line.Enterprise}/{line.Line}/output").WithPayload(body).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+            var message = new MqttApplicationMessageBuilder().WithTopic($"{topicRoot}{line.Enterprise}/{line.Line}/output").WithPayload(body).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
             await inFlight.WaitAsync();
             pending.Add(PublishOneAsync(mqtt, message, inFlight));
             sent++;
