@@ -220,8 +220,46 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             PlantCalendar.LocalDate(now, Zone).DayNumber - (int)Options.DayRetention.TotalDays);
     }
 
-    /// <summary>Waits until every change made so far is durable.</summary>
-    protected Task WriteAsync() => Writer.WriteAsync();
+    /// <summary>
+    /// Waits until every change made so far is durable. When a push is due and none is running, the
+    /// outboxes are sealed first, so that the same write makes the push durable too, and the push is
+    /// sent once it is: one write for a batch and its push instead of two.
+    /// </summary>
+    protected Task WriteAsync()
+    {
+        if (_pushing is { IsCompleted: false }
+            || Environment.TickCount64 < _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds
+            || !State.Outboxes.Any(o => o.InFlight is null && o.HasWork))
+        {
+            return Writer.WriteAsync();
+        }
+
+        Seal();
+        var durable = Writer.WriteAsync();
+        _pushing = SendWhenDurableAsync(durable);
+        return durable;
+    }
+
+    private async Task SendWhenDurableAsync(Task durable)
+    {
+        try
+        {
+            await durable;
+            await SendInFlightAsync();
+        }
+        catch (Exception ex)
+        {
+            LogPushFailed(Logger, Scope, ex);
+        }
+        finally
+        {
+            // More arrived meanwhile, or the push failed and waits to be resent.
+            if (State.Outboxes.Any(o => o.HasWork))
+            {
+                ArmPush();
+            }
+        }
+    }
 
     /// <summary>Adds figures at an event time to this scope's buckets and to every active outbox.</summary>
     protected void Record(long timestamp, int dayNumber, Totals totals)
@@ -391,7 +429,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// <summary>One push round at a time; a caller arriving during one waits and then runs its own.</summary>
     private async Task PushAsync()
     {
-        while (_pushing is { } running)
+        while (_pushing is { IsCompleted: false } running)
         {
             try
             {
@@ -403,15 +441,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             }
         }
 
-        _pushing = PushRoundsAsync();
-        try
-        {
-            await _pushing;
-        }
-        finally
-        {
-            _pushing = null;
-        }
+        var rounds = PushRoundsAsync();
+        _pushing = rounds;
+        await rounds;
     }
 
     /// <summary>
@@ -427,6 +459,16 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     }
 
     private async Task PushRoundAsync()
+    {
+        Seal();
+
+        // A parent may only see what would survive a crash of this grain.
+        await Writer.WriteAsync();
+        await SendInFlightAsync();
+    }
+
+    /// <summary>Seals what each outbox collected into its next push (unless one is still unanswered).</summary>
+    private void Seal()
     {
         _lastPushTicks = Environment.TickCount64;
         var now = Clock.GetUtcNow();
@@ -444,13 +486,10 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             outbox.Pending = new BucketSet();
             outbox.StatusChanged = false;
         }
-
-        // A parent may only see what would survive a crash of this grain.
-        await Writer.WriteAsync();
-
-        var sends = State.Outboxes.Where(o => o.InFlight is not null).Select(SendAsync).ToList();
-        await Task.WhenAll(sends);
     }
+
+    /// <summary>Sends every sealed push (made durable by the caller) and waits for the answers.</summary>
+    private Task SendInFlightAsync() => Task.WhenAll([.. State.Outboxes.Where(o => o.InFlight is not null).Select(SendAsync)]);
 
     private async Task SendAsync(Outbox outbox)
     {

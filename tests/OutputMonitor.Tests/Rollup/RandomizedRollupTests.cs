@@ -16,15 +16,20 @@ public class RandomizedRollupTests
 {
     private static readonly DateTimeOffset Now = new(2026, 5, 20, 15, 30, 0, TimeSpan.FromHours(8));
 
+    /// <remarks>
+    /// With a push interval of 10 ms, pushes run on their own while batches arrive: timers, and
+    /// ingest writes that seal a due push, interleave with the explicit flushes.
+    /// </remarks>
     [Theory]
-    [InlineData(20260520)]
-    [InlineData(7)]
-    public async Task Every_scope_equals_the_sum_of_its_lines_and_the_independent_expectation(int seed)
+    [InlineData(20260520, 0)]
+    [InlineData(7, 0)]
+    [InlineData(11, 10)]
+    public async Task Every_scope_equals_the_sum_of_its_lines_and_the_independent_expectation(int seed, int pushIntervalMs)
     {
         var random = new Random(seed);
         var registry = RandomRegistry(random);
         var index = new RegistryIndex(registry);
-        await using var cluster = await MonitorCluster.StartAsync(registry, new FakeTimeProvider(Now));
+        await using var cluster = await MonitorCluster.StartAsync(registry, new FakeTimeProvider(Now), pushInterval: pushIntervalMs > 0 ? TimeSpan.FromMilliseconds(pushIntervalMs) : null);
 
         var lines = index.Configs.Values.Where(c => c.Line is not null).ToList();
         var expectedDays = new Dictionary<ScopeId, Dictionary<DateOnly, Totals>>();
