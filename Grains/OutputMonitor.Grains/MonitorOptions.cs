@@ -11,6 +11,14 @@ public sealed class RollupOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The shortest time between two snapshots a watched scope sends (spec/api.md: at most 4 a second).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.250", "00:01:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A watcher that has not refreshed its watch for this long is dropped (a web node that died).</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan WatcherExpiry { get; set; } = TimeSpan.FromMinutes(1);
+
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]
     public TimeSpan MinuteRetention { get; set; } = TimeSpan.FromHours(48);
 

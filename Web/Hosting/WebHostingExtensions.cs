@@ -1,8 +1,10 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using OutputMonitor.Gateway;
 using OutputMonitor.Silo;
 using OutputMonitor.Simulator;
 using OutputMonitor.Web.Api;
+using OutputMonitor.Web.Hubs;
 
 namespace OutputMonitor.Web.Hosting;
 
@@ -30,13 +32,21 @@ public static class WebHostingExtensions
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(options =>
-        {
-            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-            options.SerializerOptions.Converters.Add(new UtcTimeJsonConverter());
-        });
+        builder.Services.ConfigureHttpJsonOptions(options => UseContractJson(options.SerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(options => UseContractJson(options.PayloadSerializerOptions));
+        builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ScopeWatch>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ScopeWatch>());
         return builder;
+    }
+
+    /// <summary>The JSON of spec/api.md, the same on HTTP and the hub: camelCase, nulls left out, enums as strings, UTC times.</summary>
+    private static void UseContractJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new UtcTimeJsonConverter());
     }
 
     public static WebApplication MapOutputMonitorWeb(this WebApplication app)
@@ -54,6 +64,7 @@ public static class WebHostingExtensions
         app.MapHealthEndpoints();
         app.MapSnapshotEndpoints();
         app.MapDeadLetterEndpoints();
+        app.MapHub<MonitorHub>(MonitorHub.Path);
         return app;
     }
 }

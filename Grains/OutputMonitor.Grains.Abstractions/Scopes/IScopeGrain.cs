@@ -19,6 +19,15 @@ public interface IScopeGrain : IGrainWithStringKey
 
     /// <summary>The registry changed this scope (null: removed).</summary>
     Task ConfigureAsync(ScopeConfig? config);
+
+    /// <summary>
+    /// Registers or refreshes a watcher, which must call again within <c>Rollup:WatcherExpiry</c>
+    /// to stay registered. True when the watcher was not registered (first call, or this activation
+    /// is new and forgot it): the watcher may have missed changes and should resend the snapshot.
+    /// </summary>
+    Task<bool> WatchAsync(IScopeWatcher watcher);
+
+    Task UnwatchAsync(IScopeWatcher watcher);
 }
 
 /// <summary>A production or shipment line. Key: <c>{enterprise}/{line}</c>.</summary>

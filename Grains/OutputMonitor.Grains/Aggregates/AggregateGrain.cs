@@ -62,6 +62,7 @@ public sealed class AggregateGrain(
             }
         }
 
+        SnapshotChanged();
         await WriteAsync();
     }
 

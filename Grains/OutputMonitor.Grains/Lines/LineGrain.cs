@@ -83,6 +83,7 @@ public sealed partial class LineGrain(
 
         if (accepted > 0 || duplicates > 0)
         {
+            SnapshotChanged();
             await WriteAsync();
         }
 

@@ -24,6 +24,13 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     private long _nextMaintenance;
     private TimeZoneInfo? _zone;
 
+    // Dashboards: the web nodes watching this scope (in memory; they refresh their watch), and the
+    // throttle of the snapshots sent to them. Monotonic real time, as the grain timers run on it.
+    private readonly Dictionary<IScopeWatcher, long> _watchers = [];
+    private IGrainTimer? _snapshotTimer;
+    private bool _snapshotArmed;
+    private long _lastSnapshotTicks = long.MinValue / 2;
+
     protected RollupGrain(IPersistentState<TState> persistent, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
     {
         _persistent = persistent;
@@ -59,6 +66,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         // The push timer is armed only while there is something to push: an idle scope costs nothing,
         // and what an earlier activation left pending goes up at once.
         _pushTimer = this.RegisterGrainTimer(_ => OnTimerAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+        _snapshotTimer = this.RegisterGrainTimer(_ => SendSnapshotAsync(), new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
         if (State.Outboxes.Any(o => o.HasWork))
         {
             ArmPush();
@@ -96,6 +104,56 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     }
 
     public abstract Task<ScopeSnapshot?> GetSnapshotAsync();
+
+    public Task<bool> WatchAsync(IScopeWatcher watcher)
+    {
+        var known = _watchers.ContainsKey(watcher);
+        _watchers[watcher] = Environment.TickCount64 + (long)Options.WatcherExpiry.TotalMilliseconds;
+        return Task.FromResult(!known);
+    }
+
+    public Task UnwatchAsync(IScopeWatcher watcher)
+    {
+        _watchers.Remove(watcher);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Something a snapshot shows changed: watchers get the new snapshot at once, or when the
+    /// snapshot interval since the last one has passed, whichever is later. Changes meanwhile coalesce.
+    /// </summary>
+    protected void SnapshotChanged()
+    {
+        if (_snapshotArmed || _watchers.Count == 0 || _snapshotTimer is null)
+        {
+            return;
+        }
+
+        _snapshotArmed = true;
+        var wait = _lastSnapshotTicks + (long)Options.SnapshotInterval.TotalMilliseconds - Environment.TickCount64;
+        _snapshotTimer.Change(TimeSpan.FromMilliseconds(Math.Max(0, wait)), Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task SendSnapshotAsync()
+    {
+        _snapshotArmed = false;
+        var now = Environment.TickCount64;
+        foreach (var expired in _watchers.Where(w => w.Value < now).Select(w => w.Key).ToList())
+        {
+            _watchers.Remove(expired);
+        }
+
+        if (_watchers.Count == 0 || await GetSnapshotAsync() is not { } snapshot)
+        {
+            return;
+        }
+
+        _lastSnapshotTicks = now;
+        foreach (var watcher in _watchers.Keys)
+        {
+            _ = watcher.OnSnapshotAsync(snapshot);
+        }
+    }
 
     public Task<HistorySeries?> GetHistoryAsync(HistoryStep step, DateTimeOffset from, DateTimeOffset to)
     {
@@ -288,6 +346,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         _zone = null;
         _cachedDayEnd = long.MinValue;
         MarkStatusChanged();
+        SnapshotChanged();
         OnConfigured(previous);
         return true;
     }

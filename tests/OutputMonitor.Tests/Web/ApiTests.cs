@@ -1,8 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
 using OutputMonitor.Telemetry;
 using OutputMonitor.Tests.Support;
@@ -10,12 +7,12 @@ using OutputMonitor.Tests.Support;
 namespace OutputMonitor.Tests.Web;
 
 /// <summary>The one-command host (Web's Program) on free ports, simulator off: the HTTP surface of issue 3.</summary>
-public sealed class ApiTests : IClassFixture<ApiTests.WebHost>
+public sealed class ApiTests : IClassFixture<TestWebApp>
 {
     private readonly HttpClient _http;
-    private readonly WebHost _host;
+    private readonly TestWebApp _host;
 
-    public ApiTests(WebHost host)
+    public ApiTests(TestWebApp host)
     {
         _host = host;
         _http = host.CreateClient();
@@ -101,30 +98,5 @@ public sealed class ApiTests : IClassFixture<ApiTests.WebHost>
         var document = await _http.GetStringAsync("/openapi/v1.json");
         Assert.Contains("/api/snapshot/{scope}", document, StringComparison.Ordinal);
         Assert.Contains("/api/deadletters", document, StringComparison.Ordinal);
-    }
-
-    /// <summary>Web's Program with a test registry, free ports, no simulator.</summary>
-    // Any public type of the Web assembly names its entry point (several assemblies here have a Program).
-    public sealed class WebHost : WebApplicationFactory<OutputMonitor.Web.Api.UtcTimeJsonConverter>
-    {
-        private readonly string _registryFile = Path.Combine(Path.GetTempPath(), $"om-web-{Guid.NewGuid():N}.json");
-
-        public WebHost() => File.WriteAllText(_registryFile, RegistryJson.Serialize(TestRegistry.Small()));
-
-        public IGrainFactory Grains => (IGrainFactory)Services.GetService(typeof(IGrainFactory))!;
-
-        // UseSetting, so that Program sees these while it builds (it reads ports before Build).
-        protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
-            .UseSetting("Registry:Path", _registryFile)
-            .UseSetting("Orleans:SiloPort", MosquittoBroker.FreePort().ToString())
-            .UseSetting("Orleans:GatewayPort", MosquittoBroker.FreePort().ToString())
-            .UseSetting("Mqtt:Port", MosquittoBroker.FreePort().ToString())
-            .UseSetting("Simulator:Enabled", "false");
-
-        protected override void Dispose(bool disposing)
-        {
-            base.Dispose(disposing);
-            File.Delete(_registryFile);
-        }
     }
 }
