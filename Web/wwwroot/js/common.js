@@ -369,7 +369,7 @@ export function fmtMoney(value) {
   if (currentLang === 'en') return `¥${fmtNumber(v, 0)}`;
   const abs = Math.abs(v);
   if (abs >= 1e8) return `${(v / 1e8).toFixed(2)}亿元`;
-  if (abs >= 1e4) return `${(v / 1e4).toFixed(1)}万元`;
+  if (abs >= 1e4) return `${(v / 1e4).toFixed(abs >= 1e7 ? 0 : 1)}万元`;
   return `${fmtNumber(v, 0)}元`;
 }
 

@@ -190,7 +190,7 @@ async function start(target) {
       width, height: 260, from, to, xTicks, yFormat, marker: now,
       series: [
         { type: 'line', className: 'series-plan', points: pace },
-        { type: 'line', className: 'series-actual', points: actual },
+        { type: 'line', className: 'series-actual', points: loaded.error ? [] : actual },
       ],
     }));
     document.getElementById('cumulative-legend').replaceChildren(legend([['series-actual', t('line.actual')], ['series-plan', t('line.planPace')]]));
