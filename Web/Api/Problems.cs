@@ -15,6 +15,13 @@ public static class Problems
         title: "Unknown scope",
         detail: $"'{Clip(scope)}' is not in the registry.");
 
+    /// <summary>A 400 naming the query parameter or body field at fault (in <c>field</c>).</summary>
+    public static ProblemHttpResult BadField(string field, string detail, string? title = null) => TypedResults.Problem(
+        statusCode: StatusCodes.Status400BadRequest,
+        title: title ?? $"Bad '{field}'",
+        detail: detail,
+        extensions: new Dictionary<string, object?> { ["field"] = field });
+
     /// <summary>Echoes at most 100 characters of what a client sent.</summary>
     public static string Clip(string text) => text.Length <= 100 ? text : text[..100] + "…";
 }

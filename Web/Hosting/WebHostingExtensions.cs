@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutputMonitor.Gateway;
 using OutputMonitor.Silo;
 using OutputMonitor.Simulator;
@@ -30,6 +31,7 @@ public static class WebHostingExtensions
             builder.AddOutputMonitorSimulator();
         }
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options => UseContractJson(options.SerializerOptions));
@@ -63,7 +65,10 @@ public static class WebHostingExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
         app.MapSnapshotEndpoints();
+        app.MapHistoryEndpoints();
         app.MapDeadLetterEndpoints();
+        app.MapAlertEndpoints();
+        app.MapRegistryEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
         return app;
     }

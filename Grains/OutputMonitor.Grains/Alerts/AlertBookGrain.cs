@@ -1,0 +1,47 @@
+using Orleans.Concurrency;
+using OutputMonitor.Persistence;
+
+namespace OutputMonitor.Alerts;
+
+[GenerateSerializer, Alias("om.AlertBookGrainState")]
+public sealed class AlertBookGrainState
+{
+    /// <summary>By id: every open alert and the newest cleared ones.</summary>
+    [Id(0)] public Dictionary<string, Alert> Alerts { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>The alerts of one enterprise, for the alert queries; written coalesced.</summary>
+[Reentrant]
+public sealed class AlertBookGrain(
+    [PersistentState("alerts", MonitorServices.StorageName)] IPersistentState<AlertBookGrainState> state) : Grain, IAlertBookGrain
+{
+    /// <summary>Cleared alerts kept per enterprise; open ones are always kept.</summary>
+    public const int ClearedKept = 500;
+
+    private CoalescedWriter? _writer;
+
+    private CoalescedWriter Writer => _writer ??= new CoalescedWriter(() => state.WriteStateAsync());
+
+    public Task<IReadOnlyList<Alert>> GetAlertsAsync() =>
+        Task.FromResult<IReadOnlyList<Alert>>([.. state.State.Alerts.Values.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)]);
+
+    public Task RecordAsync(IReadOnlyList<Alert> alerts)
+    {
+        var book = state.State.Alerts;
+        foreach (var alert in alerts)
+        {
+            book[alert.Id] = alert;
+        }
+
+        var cleared = book.Values.Where(a => a.Status == AlertStatuses.Cleared).ToList();
+        if (cleared.Count > ClearedKept)
+        {
+            foreach (var old in cleared.OrderBy(a => a.ClearedAt).Take(cleared.Count - ClearedKept))
+            {
+                book.Remove(old.Id);
+            }
+        }
+
+        return Writer.WriteAsync();
+    }
+}
