@@ -187,15 +187,18 @@ async function start(target) {
     }
   }
 
-  /** A list of horizontal bars: [{ key, label, value (number), text, note, href }]. */
+  /**
+   * A list of horizontal bars: [{ key, label, value, text, note, href, expected }], all on one
+   * scale; `expected` (the plan's value by now) is drawn as a tick on the bar.
+   */
   function renderBars(container, rows) {
-    const max = Math.max(...rows.map(r => r.value), 1e-9);
+    const max = Math.max(...rows.map(r => Math.max(r.value, r.expected ?? 0)), 1e-9);
     const keys = rows.map(r => r.key).join(',');
     if (container.dataset.keys !== keys) {
       container.dataset.keys = keys;
       container.replaceChildren(...rows.map(row => el('li', { class: 'bar-row', dataset: { scope: row.key } },
         el(row.href && !kiosk ? 'a' : 'span', { class: 'bar-label', href: row.href && !kiosk ? row.href : null }),
-        el('span', { class: 'bar-track' }, el('span', { class: 'bar-fill' })),
+        el('span', { class: 'bar-track' }, el('span', { class: 'bar-fill' }), el('span', { class: 'bar-pace' })),
         el('span', { class: 'bar-value' }),
         el('span', { class: 'bar-note' }))));
     }
@@ -203,15 +206,20 @@ async function start(target) {
       const node = container.querySelector(`[data-scope="${CSS.escape(row.key)}"]`);
       setText(node.querySelector('.bar-label'), row.label);
       setFill(node.querySelector('.bar-fill'), row.value / max);
+      const pace = node.querySelector('.bar-pace');
+      pace.hidden = !row.expected;
+      if (row.expected) setFill(pace, row.expected / max);
+      node.classList.toggle('is-behind', Boolean(row.expected) && row.value < row.expected * 0.9);
       setText(node.querySelector('.bar-value'), row.text);
       setText(node.querySelector('.bar-note'), row.note ?? '');
     }
     if (!rows.length) container.replaceChildren(el('li', { class: 'empty', text: '–' }));
   }
 
-  function planNote(valueCny, enterpriseList) {
+  /** The plan's output value of some enterprises: its share done, and the value expected by now. */
+  function planOf(valueCny, enterpriseList) {
     const plan = registry ? registry.planValuePerDay(enterpriseList) : 0;
-    return plan ? t('wall.ofPlanValue', { pct: fmtPct(valueCny / plan, 0) }) : '';
+    return plan ? { note: t('wall.ofPlanValue', { pct: fmtPct(valueCny / plan, 0) }), expected: plan * dayFraction() } : { note: '', expected: null };
   }
 
   function enterpriseEntries(scope) {
@@ -222,7 +230,7 @@ async function start(target) {
     const rows = main.children
       .map(child => ({
         key: child.scope, label: nameOf(child), value: Number(child.today.valueCny), text: fmtMoney(child.today.valueCny),
-        note: planNote(Number(child.today.valueCny), enterpriseEntries(child.scope)),
+        ...planOf(Number(child.today.valueCny), enterpriseEntries(child.scope)),
         href: child.scope.startsWith('enterprise:') ? pageUrl('plant.html', child.scope) : pageUrl('wall.html', child.scope),
       }))
       .sort((a, b) => b.value - a.value);
@@ -243,7 +251,7 @@ async function start(target) {
       .filter(([, group]) => group.value > 0 || registry?.planValuePerDay(group.members) > 0)
       .map(([chainId, group]) => ({
         key: `chain:${chainId}`, label: chainId ? nameOf(registry?.chains.get(chainId)) || chainId : '—', value: group.value,
-        text: fmtMoney(group.value), note: planNote(group.value, group.members),
+        text: fmtMoney(group.value), ...planOf(group.value, group.members),
         href: chainId ? pageUrl('alerts.html', `chain:${chainId}`) : null,
       }))
       .sort((a, b) => b.value - a.value);
@@ -254,7 +262,7 @@ async function start(target) {
     const rows = [...enterprises.values()]
       .map(child => ({
         key: child.scope, label: nameOf(child), value: Number(child.today.valueCny), text: fmtMoney(child.today.valueCny),
-        note: planNote(Number(child.today.valueCny), enterpriseEntries(child.scope)), href: pageUrl('plant.html', child.scope),
+        ...planOf(Number(child.today.valueCny), enterpriseEntries(child.scope)), href: pageUrl('plant.html', child.scope),
       }))
       .sort((a, b) => b.value - a.value)
       .slice(0, TOP_ENTERPRISES);
