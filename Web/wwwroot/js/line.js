@@ -132,13 +132,12 @@ async function start(target) {
     renderFigures(document.getElementById('summary'), [
       { key: 'today', label: shipment() ? t('fig.tons') : t('fig.good'), value: fmtMetric(actual), note: plan ? `${t('fig.plan')} ${fmtMetric(plan)} · ${fmtPct(actual / plan)}` : t('fig.noPlan') },
       { key: 'pace', label: t('fig.pace'), value: plan ? fmtMetric(plan * pace) : fmtPct(pace, 0), note: `${fmtPct(pace, 0)} · ${s.day}` },
-      { key: 'rate', label: t('fig.rate'), value: `${shipment() ? fmtTons(s.ratePerHour.tons, false) : fmtNumber(s.ratePerHour.good)}${t('unit.perHour')}` },
+      { key: 'rate', label: t('fig.rate'), value: shipment() ? fmtNumber(s.ratePerHour.tons, 1) : fmtNumber(s.ratePerHour.good), note: `${t(shipment() ? 'unit.t' : 'unit.pcs')}${t('unit.perHour')}` },
       { key: 'state', label: st.text, value: s.stateSince ? fmtDuration((Date.now() - Date.parse(s.stateSince)) / 1000) : '–', note: [s.stateSince ? t('fig.since', { time: fmtTime(s.stateSince, timeZone, false) }) : '', s.lastSeen ? `${t('fig.lastSeen')} ${fmtTime(s.lastSeen, timeZone)}` : ''].filter(Boolean).join(' · ') },
       Number(s.today.valueCny) || !shipment() ? { key: 'value', label: t('fig.value'), value: fmtMoney(s.today.valueCny) } : null,
       s.oee ? { key: 'oee', label: t('fig.oee'), value: fmtPct(s.oee.oee), note: `${t('fig.availability')} ${fmtPct(s.oee.availability)} · ${t('fig.performance')} ${fmtPct(s.oee.performance)} · ${t('fig.quality')} ${fmtPct(s.oee.quality)}` } : null,
       shipment() ? null : { key: 'scrap', label: t('fig.scrap'), value: fmtUnits(s.today.scrap), note: made ? `${t('fig.scrapRate')} ${fmtPct(s.today.scrap / made, 2)}` : '' },
-      { key: 'quality', label: t('line.quality'), value: `${fmtNumber(s.seqGaps ?? 0)} / ${fmtNumber(s.duplicates ?? 0)}`, note: `${t('fig.seqGaps')} / ${t('fig.duplicates')}`, alarm: (s.seqGaps ?? 0) > 0 },
-      { key: 'alerts', label: t('fig.alerts'), value: fmtNumber(s.activeAlerts), alarm: s.activeAlerts > 0 },
+      { key: 'alerts', label: t('fig.alerts'), value: fmtNumber(s.activeAlerts), alarm: s.activeAlerts > 0, note: `${t('fig.seqGaps')} ${fmtNumber(s.seqGaps ?? 0)} · ${t('fig.duplicates')} ${fmtNumber(s.duplicates ?? 0)}` },
     ].filter(Boolean));
   }
 

@@ -41,7 +41,8 @@ async function start(target) {
       renderLines();
     },
     onAlert: alert => alerts.apply(alert),
-    onScopeError: (scope, error) => showError(t('error.badScope', { scope, reason: error.message })),
+    // A line that cannot be subscribed (e.g. over the hub's per-connection limit) still shows its entry in the enterprise's children.
+    onScopeError: (scope, error) => { if (scope === target.scope) showError(t('error.badScope', { scope, reason: error.message })); },
   });
 
   function addLine(scope) {
@@ -84,11 +85,14 @@ async function start(target) {
     const from = to - SPARK_HOURS * 3600000;
     try {
       const history = await api.history(scope, { step: '1m', from, to });
-      const kind = state.lines.get(scope)?.kind;
-      const bins = new Array((SPARK_HOURS * 60) / SPARK_BIN_MINUTES).fill(0);
+      // Both measures: the line's kind may not be known yet (its snapshot can come later).
+      const bins = { good: new Array((SPARK_HOURS * 60) / SPARK_BIN_MINUTES).fill(0), tons: new Array((SPARK_HOURS * 60) / SPARK_BIN_MINUTES).fill(0) };
       for (const point of history.points) {
         const index = Math.floor((Date.parse(point.t) - from) / (SPARK_BIN_MINUTES * 60000));
-        if (index >= 0 && index < bins.length) bins[index] += kind === 'shipment' ? Number(point.tons) : point.good;
+        if (index >= 0 && index < bins.good.length) {
+          bins.good[index] += point.good;
+          bins.tons[index] += Number(point.tons);
+        }
       }
       state.sparks.set(scope, bins);
     } catch {
@@ -111,13 +115,14 @@ async function start(target) {
     const enterprise = registry?.enterprises.get(target.id);
     const planValue = enterprise ? registry.planValuePerDay([enterprise]) : 0;
     const pace = dayFraction(e);
+    const production = e.plan.good > 0 || e.today.good + e.today.scrap > 0 || planValue > 0;
     const figures = [
-      { key: 'value', label: t('fig.value'), value: fmtMoney(e.today.valueCny), note: planValue ? `${t('fig.plan')} ${fmtMoney(planValue)} · ${fmtPct(e.today.valueCny / planValue)}` : '' },
+      production || Number(e.today.valueCny) ? { key: 'value', label: t('fig.value'), value: fmtMoney(e.today.valueCny), note: planValue ? `${t('fig.plan')} ${fmtMoney(planValue)} · ${fmtPct(e.today.valueCny / planValue)}` : '' } : null,
       e.plan.good || e.today.good ? { key: 'good', label: t('fig.good'), value: fmtUnits(e.today.good), note: e.plan.good ? `${t('fig.plan')} ${fmtUnits(e.plan.good)} · ${fmtPct(e.today.good / e.plan.good)}` : '' } : null,
       e.plan.tons || e.today.tons ? { key: 'tons', label: t('fig.tons'), value: fmtTons(e.today.tons), note: e.plan.tons ? `${t('fig.plan')} ${fmtTons(e.plan.tons)} · ${fmtPct(e.today.tons / e.plan.tons)}` : '' } : null,
       { key: 'pace', label: t('fig.pace'), value: fmtPct(pace, 0), note: e.day },
       e.oee ? { key: 'oee', label: t('fig.oee'), value: fmtPct(e.oee.oee), note: oeeFactors(e.oee) } : null,
-      { key: 'scrap', label: t('fig.scrap'), value: fmtUnits(e.today.scrap), note: e.today.good + e.today.scrap ? `${t('fig.scrapRate')} ${fmtPct(e.today.scrap / (e.today.good + e.today.scrap), 2)}` : '' },
+      !production ? null : { key: 'scrap', label: t('fig.scrap'), value: fmtUnits(e.today.scrap), note: e.today.good + e.today.scrap ? `${t('fig.scrapRate')} ${fmtPct(e.today.scrap / (e.today.good + e.today.scrap), 2)}` : '' },
       { key: 'alerts', label: t('fig.alerts'), value: fmtNumber(e.activeAlerts), alarm: e.activeAlerts > 0 },
       { key: 'deadletters', label: t('fig.deadLetters'), value: state.deadLetters == null ? '–' : state.deadLetters >= DEAD_LETTER_LIMIT ? `≥${DEAD_LETTER_LIMIT}` : fmtNumber(state.deadLetters), alarm: state.deadLetters > 0, title: t('fig.deadLettersTitle') },
     ].filter(Boolean);
@@ -155,7 +160,7 @@ async function start(target) {
     const title = el('a', { class: 'line-name', href: pageUrl('line.html', scope) });
     const kind = el('span', { class: 'tag' });
     const badge = el('span', { class: 'state-badge' });
-    const since = el('div', { class: 'line-since' });
+    const since = el('span', { class: 'line-since' });
     const main = el('div', { class: 'figure-main' });
     const planText = el('div', { class: 'figure-plan' });
     const bar = progressBar({ fraction: 0 });
@@ -166,8 +171,8 @@ async function start(target) {
     const oeeRow = el('div', { class: 'oee-row' });
     const spark = el('div', { class: 'spark-box', title: t('fig.trend') });
     root.append(
-      el('header', { class: 'line-head' }, title, kind, badge),
-      since,
+      el('header', { class: 'line-head' }, title, kind),
+      el('div', { class: 'line-meta' }, badge, since),
       el('div', { class: 'figure-row' }, main, planText),
       bar,
       el('dl', { class: 'facts' },
@@ -219,9 +224,10 @@ async function start(target) {
       setText(alertsBadge, fmtNumber(source.activeAlerts));
       alertsBadge.classList.toggle('alarm', source.activeAlerts > 0);
 
-      if (sparkValues && sparkValues !== lastSpark) {
-        lastSpark = sparkValues;
-        spark.replaceChildren(sparkline(sparkValues, { width: 300, height: 40 }));
+      const sparkSeries = sparkValues?.[shipment ? 'tons' : 'good'];
+      if (sparkSeries && sparkSeries !== lastSpark) {
+        lastSpark = sparkSeries;
+        spark.replaceChildren(sparkline(sparkSeries, { width: 300, height: 40 }));
       }
       spark.title = t('fig.trend');
       title.setAttribute('href', pageUrl('line.html', scope));

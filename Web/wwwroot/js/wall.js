@@ -155,7 +155,7 @@ async function start(target) {
         const { start, end } = yearBounds();
         const yearPace = Math.max(0, Math.min(1, (Date.now() - start) / (end - start)));
         return {
-          key: `ytd-${chain.id}`, label: t('wall.chainYtd', { chain: `${chain.name} · ${nameOf(last.line)}` }), value: ytd.has(last.scope) ? fmtTons(done) : '–',
+          key: `ytd-${chain.id}`, label: t('wall.chainYtd', { chain: nameOf(last.line) }), title: chain.name, value: ytd.has(last.scope) ? fmtTons(done) : '–',
           note: t('wall.chainYtdPlan', { plan: fmtTons(last.line.plan.tonsPerYear), pct: fmtPct(done / last.line.plan.tonsPerYear, 1), pace: fmtPct(yearPace, 1) }),
           fraction: done / last.line.plan.tonsPerYear, pace: yearPace,
         };
@@ -177,6 +177,7 @@ async function start(target) {
       setText(node.querySelector('.kpi-value'), card.value);
       setText(node.querySelector('.kpi-note'), card.note ?? '');
       node.classList.toggle('alarm', Boolean(card.alarm));
+      node.title = card.title ?? '';
       const bar = node.querySelector('.kpi-bar');
       bar.hidden = card.fraction == null;
       if (card.fraction != null) {
@@ -282,7 +283,7 @@ async function start(target) {
 
   function renderStages() {
     const chains = chainsOfStages();
-    setText(document.getElementById('stages-title'), chains.length ? t('wall.stages', { chain: chains.map(c => c.name).join(' / ') }) : t('wall.tab.stages'));
+    setText(document.getElementById('stages-title'), chains.length === 1 ? t('wall.stages', { chain: chains[0].name }) : t('wall.tab.stages'));
     const container = document.getElementById('stages');
     if (!chains.length) {
       container.replaceChildren(el('p', { class: 'empty', text: t('wall.noStages') }));
@@ -293,12 +294,15 @@ async function start(target) {
     const keys = stageLines.map(s => s.scope).join(',');
     if (container.dataset.keys !== keys) {
       container.dataset.keys = keys;
-      container.replaceChildren(...stageLines.map(stage => el('div', { class: 'stage', dataset: { scope: stage.scope } },
-        el('div', { class: 'stage-name' }),
-        el('div', { class: 'stage-value' }),
-        el('div', { class: 'kpi-bar' }, el('div', { class: 'kpi-fill' }), el('div', { class: 'kpi-pace' })),
-        el('div', { class: 'stage-note' }))));
+      container.replaceChildren(...chains.map(chain => el('section', { class: 'stage-chain', dataset: { chain: chain.id } },
+        chains.length > 1 ? el('h3', { class: 'stage-chain-name' }) : null,
+        chain.stages.map(stage => el('div', { class: 'stage', dataset: { scope: stage.scope } },
+          el('div', { class: 'stage-name' }),
+          el('div', { class: 'stage-value' }),
+          el('div', { class: 'kpi-bar' }, el('div', { class: 'kpi-fill' }), el('div', { class: 'kpi-pace' })),
+          el('div', { class: 'stage-note' }))))));
     }
+    for (const chain of chains) setText(container.querySelector(`[data-chain="${CSS.escape(chain.id)}"] .stage-chain-name`), chain.name);
     for (const stage of stageLines) {
       const node = container.querySelector(`[data-scope="${CSS.escape(stage.scope)}"]`);
       const today = stageToday(stage);
