@@ -4,8 +4,11 @@ using OutputMonitor.Tests.Support;
 
 namespace OutputMonitor.Tests.Browser;
 
-/// <summary>The browser tests share one product and one headless Chromium (they run one after another).</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The browser tests share one product and one headless Chromium. They run one after another and
+/// apart from the other collections, so that their 2-second deadlines do not compete for the CPU.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "Browser";
