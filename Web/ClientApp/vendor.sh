@@ -17,7 +17,6 @@ copy() { # package, file under the package, destination folder under wwwroot/lib
 rm -rf "$lib"
 signalr=@microsoft/signalr
 copy "$signalr" dist/browser/signalr.min.js signalr
-copy "$signalr" dist/browser/signalr.min.js.map signalr
 version="$(node -p "require('./node_modules/$signalr/package.json').version")"
 license="$(node -p "require('./node_modules/$signalr/package.json').license")"
 printf '%s %s (%s), from npm by Web/ClientApp/vendor.sh\n' "$signalr" "$version" "$license" > "$lib/signalr/VERSION"
