@@ -2,7 +2,7 @@
 // (GET /api/alerts?status=open), newest first, kept current by the hub's `alert` messages.
 
 import {
-  t, el, setText, initPage, scopeParam, loadRegistry, LiveFeed, OpenAlerts, nameOf, pageUrl, showError, parseScope,
+  t, el, setText, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, OpenAlerts, nameOf, pageUrl, parseScope,
   fmtDateTime, fmtNumber, alertLabels, DEFAULT_TIME_ZONE,
 } from './common.js';
 
@@ -23,12 +23,12 @@ async function start(target) {
     timeZone,
     onSnapshot: s => { if (s.scope === target.scope) { snapshot = s; renderTitle(); } },
     onAlert: alert => alerts.apply(alert),
-    onScopeError: (scope, error) => showError(t('error.badScope', { scope, reason: error.message })),
+    onScopeError: (scope, error) => scopeFailed(scope, error.message),
   });
   try {
     await live.fetchSnapshot(target.scope);
   } catch (error) {
-    showError(t('error.badScope', { scope: target.scope, reason: error.message }));
+    scopeFailed(target.scope, error.message);
     return;
   }
   live.subscribe(target.scope);

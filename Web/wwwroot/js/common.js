@@ -649,16 +649,25 @@ export function showError(message) {
   banner.textContent = message;
 }
 
+/** The page cannot show its scope: says why, and hides the live indicator (there is nothing live). */
+export function scopeFailed(scope, reason) {
+  showError(t('error.badScope', { scope, reason }));
+  const indicator = document.getElementById('live');
+  if (indicator) indicator.hidden = true;
+}
+
 /** The scope in ?scope=, validated against the kinds a page accepts; shows the error and returns null otherwise. */
 export function scopeParam(kinds, example) {
   const scope = params.get('scope');
   const parsed = parseScope(scope);
   if (!scope) {
     showError(t('error.noScope', { example }));
+    const indicator = document.getElementById('live');
+    if (indicator) indicator.hidden = true;
     return null;
   }
   if (!parsed || !kinds.includes(parsed.kind)) {
-    showError(t('error.badScope', { scope, reason: kinds.join(' / ') }));
+    scopeFailed(scope, kinds.join(' / '));
     return null;
   }
   return { scope, ...parsed };

@@ -3,7 +3,7 @@
 // snapshot's stateSince / timeInState, and the sensors. Live through the hub.
 
 import {
-  t, el, setText, setFill, initPage, scopeParam, loadRegistry, LiveFeed, api, nameOf, pageUrl, showError, params,
+  t, el, setText, setFill, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, api, nameOf, pageUrl, params,
   fmtMoney, fmtUnits, fmtTons, fmtNumber, fmtCompact, fmtPct, fmtDuration, fmtTime, fmtDay, plantDay, addDays, zonedDay,
   stateLabel, renderFigures, DEFAULT_TIME_ZONE,
 } from './common.js';
@@ -51,13 +51,13 @@ async function start(target) {
       renderSensors();
       chartsDue = true; // the live point of today's cumulative line; drawn at most once a second
     },
-    onScopeError: (scope, error) => showError(t('error.badScope', { scope, reason: error.message })),
+    onScopeError: (scope, error) => scopeFailed(scope, error.message),
   });
 
   try {
     await live.fetchSnapshot(target.scope);
   } catch (error) {
-    showError(t('error.badScope', { scope: target.scope, reason: error.message }));
+    scopeFailed(target.scope, error.message);
     return;
   }
   live.subscribe(target.scope);

@@ -3,7 +3,7 @@
 // last 3 hours, the enterprise's open alerts and its dead-letter count. Live through the hub.
 
 import {
-  t, el, setText, initPage, scopeParam, loadRegistry, LiveFeed, OpenAlerts, api, nameOf, pageUrl, showError,
+  t, el, setText, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, OpenAlerts, api, nameOf, pageUrl,
   fmtMoney, fmtUnits, fmtTons, fmtNumber, fmtPct, fmtDuration, fmtTime, fmtDateTime, plantDay, stateLabel, alertLabels,
   DEFAULT_TIME_ZONE, renderFigures,
 } from './common.js';
@@ -42,7 +42,7 @@ async function start(target) {
     },
     onAlert: alert => alerts.apply(alert),
     // A line that cannot be subscribed (e.g. over the hub's per-connection limit) still shows its entry in the enterprise's children.
-    onScopeError: (scope, error) => { if (scope === target.scope) showError(t('error.badScope', { scope, reason: error.message })); },
+    onScopeError: (scope, error) => { if (scope === target.scope) scopeFailed(scope, error.message); },
   });
 
   function addLine(scope) {
@@ -58,7 +58,7 @@ async function start(target) {
   try {
     await live.fetchSnapshot(target.scope);
   } catch (error) {
-    showError(t('error.badScope', { scope: target.scope, reason: error.message }));
+    scopeFailed(target.scope, error.message);
     return;
   }
   live.subscribe(target.scope);

@@ -6,7 +6,7 @@
 // controls, the right-hand panels rotate.
 
 import {
-  t, el, setText, setFill, initPage, scopeParam, loadRegistry, LiveFeed, OpenAlerts, api, nameOf, pageUrl, showError, params,
+  t, el, setText, setFill, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, OpenAlerts, api, nameOf, pageUrl, params,
   fmtMoney, fmtTons, fmtPct, fmtTime, fmtDateTime, plantDay, zonedMidnight, alertLabels, parseScope, DEFAULT_TIME_ZONE,
 } from './common.js';
 
@@ -54,13 +54,13 @@ async function start(target) {
       if (main && ytdYear !== main.day.slice(0, 4)) loadYearToDate();
     },
     onAlert: alert => alerts.apply(alert),
-    onScopeError: (scope, error) => { if (scope === target.scope) showError(t('error.badScope', { scope, reason: error.message })); },
+    onScopeError: (scope, error) => { if (scope === target.scope) scopeFailed(scope, error.message); },
   });
 
   try {
     await live.fetchSnapshot(target.scope);
   } catch (error) {
-    showError(t('error.badScope', { scope: target.scope, reason: error.message }));
+    scopeFailed(target.scope, error.message);
     return;
   }
 
