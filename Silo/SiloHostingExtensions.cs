@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OutputMonitor.Registry;
+using OutputMonitor.Silo.Storage;
 
 namespace OutputMonitor.Silo;
 
@@ -61,7 +62,7 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-    /// The grain storage: in memory, or Redis through the shared connection. Both use Orleans' own
+    /// The grain storage: in this process (the one-silo start), or Redis through the shared connection. Both use Orleans' own
     /// binary format with the [Id]/[Alias] contracts of the state classes, not JSON with CLR type
     /// names that break on a rename (and cannot key dictionaries by scope).
     /// </summary>
@@ -79,8 +80,8 @@ public static class SiloHostingExtensions
         }
         else
         {
-            silo.AddMemoryGrainStorage(MonitorServices.StorageName);
-            UseOrleansSerializer<MemoryGrainStorageOptions>(silo);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (services, _) =>
+                new InProcessGrainStorage(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>())));
         }
 
         return silo;

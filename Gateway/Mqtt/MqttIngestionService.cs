@@ -110,7 +110,7 @@ internal sealed partial class MqttIngestionService(
                 .WithClientId(_options.EffectiveClientId)
                 .WithCleanStart(false)
                 .WithSessionExpiryInterval((uint)_options.SessionExpirySeconds)
-                .WithReceiveMaximum((ushort)_options.ReceiveMaximum)
+                .WithReceiveMaximum((ushort)_options.EffectiveReceiveMaximum)
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
                 .WithTimeout(TimeSpan.FromSeconds(10));
             if (_options.Username is not null)

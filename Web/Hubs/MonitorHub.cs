@@ -6,7 +6,8 @@ namespace OutputMonitor.Web.Hubs;
 
 /// <summary>
 /// The dashboards' hub (spec/api.md): <c>Subscribe(scope)</c> returns the snapshot now, then
-/// <c>snapshot</c> messages follow whenever it changes, at most 4 a second.
+/// <c>snapshot</c> messages follow whenever it changes, at most 4 a second; <c>alert</c> messages on
+/// every change of an alert in or below a subscribed scope.
 /// </summary>
 public sealed class MonitorHub(IGrainFactory grains, ScopeWatch watch) : Hub
 {
@@ -14,6 +15,8 @@ public sealed class MonitorHub(IGrainFactory grains, ScopeWatch watch) : Hub
 
     /// <summary>The server-to-client message names of spec/api.md.</summary>
     public const string SnapshotMessage = "snapshot";
+
+    public const string AlertMessage = "alert";
 
     /// <summary>Scopes one connection may hold at once: a dashboard needs tens, not thousands.</summary>
     public const int MaxSubscriptionsPerConnection = 200;

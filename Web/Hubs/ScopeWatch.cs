@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using OutputMonitor.Alerts;
+using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
 using OutputMonitor.Snapshots;
 
@@ -9,7 +11,8 @@ namespace OutputMonitor.Web.Hubs;
 /// This web node's watch on the scopes its dashboards subscribed to: one <see cref="IScopeWatcher"/>
 /// per node, registered with each watched scope's grain and refreshed periodically (which also
 /// re-registers it with a grain that was reactivated after a silo failure, and resends that scope's
-/// snapshot, since changes may have been missed). Snapshots go to the SignalR group of the scope.
+/// snapshot, since changes may have been missed). Snapshots go to the SignalR group of the scope;
+/// alert changes, from the cluster's alert feed, to the groups of the alert's scope and every scope above it.
 /// </summary>
 public sealed partial class ScopeWatch(
     IGrainFactory grains,
@@ -20,6 +23,7 @@ public sealed partial class ScopeWatch(
     private readonly Dictionary<ScopeId, int> _subscribers = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IScopeWatcher? _reference;
+    private (long Version, RegistryIndex Index)? _registry;
 
     // Created on first use: in the one-process start the silo is not up while services are built.
     private IScopeWatcher Reference => _reference ??= grains.CreateObjectReference<IScopeWatcher>(this);
@@ -95,18 +99,50 @@ public sealed partial class ScopeWatch(
             ? hub.Clients.Group(MonitorHub.GroupOf(scope)).SendAsync(MonitorHub.SnapshotMessage, snapshot)
             : Task.CompletedTask;
 
+    public async Task OnAlertsAsync(IReadOnlyList<Alert> alerts)
+    {
+        var watched = Watched.ToHashSet();
+        if (watched.Count == 0)
+        {
+            return;
+        }
+
+        var index = await RegistryAsync();
+        foreach (var alert in alerts)
+        {
+            if (ScopeId.TryParse(alert.Scope, out var scope))
+            {
+                var groups = index.ScopeAndAbove(scope).Where(watched.Contains).Select(MonitorHub.GroupOf).ToList();
+                if (groups.Count > 0)
+                {
+                    await hub.Clients.Groups(groups).SendAsync(MonitorHub.AlertMessage, alert);
+                }
+            }
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.WatchRefresh);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        do
         {
             await RefreshAsync(stoppingToken);
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Refreshes every watch; a grain that had forgotten this node gets its snapshot resent.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await grains.GetGrain<IAlertFeedGrain>(0).WatchAsync(Reference);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogAlertFeedFailed(logger, ex);
+        }
+
         foreach (var scope in Watched)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -126,16 +162,39 @@ public sealed partial class ScopeWatch(
         }
     }
 
+    /// <summary>The registry's index, rebuilt only when its version changed.</summary>
+    private async Task<RegistryIndex> RegistryAsync()
+    {
+        var registry = grains.GetRegistryGrain();
+        var version = await registry.GetVersionAsync();
+        if (_registry is not { } cached || cached.Version != version)
+        {
+            _registry = cached = (version, new RegistryIndex(await registry.GetDocumentAsync()));
+        }
+
+        return cached.Index;
+    }
+
     public override void Dispose()
     {
-        if (_reference is not null)
+        try
         {
-            grains.DeleteObjectReference<IScopeWatcher>(_reference);
+            if (_reference is not null)
+            {
+                grains.DeleteObjectReference<IScopeWatcher>(_reference);
+            }
+        }
+        catch (ArgumentException)
+        {
+            // The co-hosted silo stopped first and took its object references with it.
         }
 
         _gate.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watching the alert feed failed; it is retried")]
+    private static partial void LogAlertFeedFailed(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refreshing the watch on {Scope} failed; it is retried")]
     private static partial void LogRefreshFailed(ILogger logger, ScopeId scope, Exception error);

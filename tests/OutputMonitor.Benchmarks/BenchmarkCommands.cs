@@ -11,6 +11,8 @@ internal static class BenchmarkCommands
                  where the time and memory go (per-reading work, state-write cost, storage writes, timers)
           e2e    [--messages N] [--lines L] [--batched-messages M] [--batch 100] [--window 500] [--gateway-dll PATH]
                  MQTT (mosquitto) → gateway exe → silo, against the raw broker's QoS 1 rate
+          dashboard [--rate 10000] [--clients 50] [--lines 1000] [--publishers 4] [--warmup 5] [--seconds 20]
+                 publish-to-dashboard latency (p50/p99) through the one-process product, against plain MQTT
           silo   --silo-port P --gateway-port G [--push-interval ...]          (started by 'core')
           memory --lines N --readings R [--batch B] [--inflight K] [--spread hour|day] [--push-interval ...]
                                                                                 (started by 'core')
@@ -34,6 +36,7 @@ internal static class BenchmarkCommands
                 "silo" => await SiloCommand.RunAsync(options),
                 "memory" => await MemoryCommand.RunAsync(MemorySettings.From(options)),
                 "e2e" => await E2ECommand.RunAsync(options),
+                "dashboard" => await DashboardCommand.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

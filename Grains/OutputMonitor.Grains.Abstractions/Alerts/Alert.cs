@@ -66,3 +66,16 @@ public interface IAlertBookGrain : IGrainWithStringKey
     /// <summary>Stores new or changed alerts (by id); returns once durable.</summary>
     Task RecordAsync(IReadOnlyList<Alert> alerts);
 }
+
+/// <summary>
+/// Every alert change, to every watching web node, which passes each to the dashboards subscribed
+/// to its scope or a scope above it. Alert changes are few (minutes apart, not per message), so one
+/// grain serves the cluster (key 0); the alert books stay the record, and this is the live push.
+/// </summary>
+public interface IAlertFeedGrain : IGrainWithIntegerKey
+{
+    /// <summary>Registers or refreshes a watcher (see <see cref="Scopes.IScopeGrain.WatchAsync"/>).</summary>
+    Task WatchAsync(Scopes.IScopeWatcher watcher);
+
+    Task PublishAsync(IReadOnlyList<Alert> alerts);
+}

@@ -60,6 +60,25 @@ public sealed class RegistryIndex
         }
     }
 
+    /// <summary>The scope and every scope its figures roll up into (a line's enterprise, its regions up to the province, its chain).</summary>
+    public IReadOnlySet<ScopeId> ScopeAndAbove(ScopeId scope)
+    {
+        var found = new HashSet<ScopeId>();
+        var queue = new Queue<ScopeId>([scope]);
+        while (queue.TryDequeue(out var next))
+        {
+            if (found.Add(next) && _configs.TryGetValue(next, out var config))
+            {
+                foreach (var parent in config.Parents)
+                {
+                    queue.Enqueue(parent);
+                }
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>Aggregate scopes ordered so that every scope comes before the scopes it rolls up into.</summary>
     public IReadOnlyList<ScopeId> AggregatesBottomUp()
     {

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OutputMonitor.Alerts;
 using OutputMonitor.Snapshots;
 
 namespace OutputMonitor.Scopes;
@@ -13,4 +14,8 @@ public interface IScopeWatcher : IGrainObserver
     /// <summary>A changed snapshot. One-way: a slow or vanished web node never holds a grain up.</summary>
     [OneWay]
     Task OnSnapshotAsync(ScopeSnapshot snapshot);
+
+    /// <summary>Alerts that were raised, acknowledged or cleared anywhere (from the <see cref="IAlertFeedGrain"/>).</summary>
+    [OneWay]
+    Task OnAlertsAsync(IReadOnlyList<Alert> alerts);
 }

@@ -25,7 +25,7 @@ public sealed class AlertBookGrain(
     public Task<IReadOnlyList<Alert>> GetAlertsAsync() =>
         Task.FromResult<IReadOnlyList<Alert>>([.. state.State.Alerts.Values.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)]);
 
-    public Task RecordAsync(IReadOnlyList<Alert> alerts)
+    public async Task RecordAsync(IReadOnlyList<Alert> alerts)
     {
         var book = state.State.Alerts;
         foreach (var alert in alerts)
@@ -42,6 +42,9 @@ public sealed class AlertBookGrain(
             }
         }
 
-        return Writer.WriteAsync();
+        await Writer.WriteAsync();
+
+        // The live push to dashboards; the book above is the record, which pages read on (re)connect.
+        await GrainFactory.GetGrain<IAlertFeedGrain>(0).PublishAsync(alerts);
     }
 }

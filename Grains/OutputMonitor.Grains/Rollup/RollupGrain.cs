@@ -21,6 +21,11 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     private Task? _pushing;
     private IGrainTimer? _pushTimer;
     private bool _pushArmed;
+
+    // When the last push round began (monotonic ms): pushes are spaced by at least the push
+    // interval, and a change after a quiet spell goes up at once. Starts at activation, so an
+    // activation's first push waits one interval.
+    private long _lastPushTicks = Environment.TickCount64;
     private long _nextMaintenance;
     private TimeZoneInfo? _zone;
 
@@ -256,13 +261,17 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         ArmPush();
     }
 
-    /// <summary>Schedules a push one interval from now, unless one is scheduled already.</summary>
+    /// <summary>
+    /// Schedules a push, unless one is scheduled already: one push interval after the previous
+    /// round began, or at once if that is past. At most one round per interval, and no wait after a quiet spell.
+    /// </summary>
     private void ArmPush()
     {
         if (!_pushArmed && _pushTimer is not null)
         {
             _pushArmed = true;
-            _pushTimer.Change(Options.PushInterval, Timeout.InfiniteTimeSpan);
+            var wait = _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds - Environment.TickCount64;
+            _pushTimer.Change(TimeSpan.FromMilliseconds(Math.Max(0, wait)), Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -419,6 +428,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
 
     private async Task PushRoundAsync()
     {
+        _lastPushTicks = Environment.TickCount64;
         var now = Clock.GetUtcNow();
         ChildStatus? status = null;
         foreach (var outbox in State.Outboxes.Where(o => o.InFlight is null && o.HasWork))

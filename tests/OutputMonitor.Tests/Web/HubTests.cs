@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using OutputMonitor.Alerts;
 using OutputMonitor.Scopes;
 using OutputMonitor.Telemetry;
 using OutputMonitor.Tests.Support;
@@ -141,6 +142,36 @@ public sealed class HubTests(TestWebApp app) : IClassFixture<TestWebApp>, IAsync
         await inbox.WaitForAsync("line:ent-2/p1", s => Good(s) == before + 5);
     }
 
+    [Fact]
+    public async Task Alert_changes_reach_the_dashboards_of_their_scope_and_the_scopes_above_it_only()
+    {
+        var (_, aboveAlerts) = await ConnectWithAlertsAsync("region:city-b");
+        var (_, lineAlerts) = await ConnectWithAlertsAsync("line:ent-3/p1");
+        var (elsewhere, elsewhereAlerts) = await ConnectWithAlertsAsync("region:city-a");
+        await app.Services.GetRequiredService<ScopeWatch>().RefreshAsync();
+
+        var raised = new Alert
+        {
+            Id = "ent-3.p1.down.hub",
+            Scope = "line:ent-3/p1",
+            Kind = "down",
+            Severity = "critical",
+            Status = AlertStatuses.Active,
+            Message = "p1 is down",
+            RaisedAt = DateTimeOffset.UtcNow,
+        };
+        await app.Grains.GetGrain<IAlertBookGrain>("ent-3").RecordAsync([raised]);
+        await app.Grains.GetGrain<IAlertBookGrain>("ent-3").RecordAsync([raised with { Status = AlertStatuses.Cleared, ClearedAt = DateTimeOffset.UtcNow }]);
+
+        await Eventually.HoldsAsync(() => aboveAlerts.Count == 2 && lineAlerts.Count == 2, Deadline, "both changes at the city and the line");
+        Assert.Equal(["active", "cleared"], aboveAlerts.Select(a => a.GetProperty("status").GetString()));
+        Assert.Equal("ent-3.p1.down.hub", lineAlerts.First().GetProperty("id").GetString());
+
+        // The other city's dashboard got neither: a round trip on its connection delivers anything sent to it before.
+        await elsewhere.InvokeAsync<JsonElement>("Subscribe", "region:city-a");
+        Assert.Empty(elsewhereAlerts);
+    }
+
     [Theory]
     [InlineData("bogus", "Malformed scope")]
     [InlineData("line:ent-1", "Malformed scope")]
@@ -200,6 +231,15 @@ public sealed class HubTests(TestWebApp app) : IClassFixture<TestWebApp>, IAsync
             : Reading.Output(Guid.NewGuid().ToString("N"), DateTimeOffset.UtcNow, good);
         var result = await app.Grains.GetLineGrain(enterprise, line).IngestAsync([reading]);
         Assert.Equal(1, result.Accepted);
+    }
+
+    private async Task<(HubConnection Connection, ConcurrentQueue<JsonElement> Alerts)> ConnectWithAlertsAsync(string scope)
+    {
+        var (connection, _) = await ConnectAsync();
+        var alerts = new ConcurrentQueue<JsonElement>();
+        connection.On<JsonElement>(MonitorHub.AlertMessage, alert => alerts.Enqueue(alert.Clone()));
+        await connection.InvokeAsync<JsonElement>("Subscribe", scope);
+        return (connection, alerts);
     }
 
     private static long Good(JsonElement snapshot) => snapshot.GetProperty("today").GetProperty("good").GetInt64();
