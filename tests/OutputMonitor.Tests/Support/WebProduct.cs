@@ -85,17 +85,7 @@ public sealed class WebProduct : IAsyncDisposable
             // Stopped hard at the deadline.
         }
 
-        try
-        {
-            await _app.DisposeAsync();
-        }
-        catch (ArgumentException ex) when (ex.StackTrace?.Contains("ScopeWatch.Dispose", StringComparison.Ordinal) == true)
-        {
-            // Web/Hubs/ScopeWatch.Dispose deletes its observer reference after the co-hosted silo
-            // has stopped, which Orleans refuses ("Reference is not associated with a local object").
-            // Reported; remove this once ScopeWatch releases the reference when it stops.
-        }
-
+        await _app.DisposeAsync();
         File.Delete(_registryFile);
     }
 
