@@ -34,15 +34,21 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// <summary>
     /// <see cref="TestRegistry.Small"/> (prov → city-a, city-b; ent-1…ent-3) plus city-c with ent-4
-    /// (one production line at 10 CNY a unit), which only the wall display's live test feeds.
+    /// (one production line at 10 CNY a unit), which only the wall display's live test feeds, and a
+    /// region of its own, zone-z with ent-5, where only the alerts page's test raises alerts.
     /// </summary>
     public static RegistryDocument Registry()
     {
         var small = TestRegistry.Small();
         return small with
         {
-            Regions = [.. small.Regions, TestRegistry.Region("city-c", "prov")],
-            Enterprises = [.. small.Enterprises, TestRegistry.Enterprise("ent-4", "city-c", "chain-y", TestRegistry.Production("p1", unitValue: 10m, goodPerDay: 1000))],
+            Regions = [.. small.Regions, TestRegistry.Region("city-c", "prov"), TestRegistry.Region("zone-z", null, "Asia/Shanghai")],
+            Enterprises =
+            [
+                .. small.Enterprises,
+                TestRegistry.Enterprise("ent-4", "city-c", "chain-y", TestRegistry.Production("p1", unitValue: 10m, goodPerDay: 1000)),
+                TestRegistry.Enterprise("ent-5", "zone-z", null, TestRegistry.Production("p1")),
+            ],
         };
     }
 

@@ -35,6 +35,8 @@ public sealed class WebProduct : IAsyncDisposable
 
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>The repository's root (the folder holding OutputMonitor.sln).</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
