@@ -9,7 +9,7 @@ using OutputMonitor.Web.Hubs;
 
 namespace OutputMonitor.Web.Hosting;
 
-public static class WebHostingExtensions
+public static partial class WebHostingExtensions
 {
     /// <summary>
     /// The web node. With <c>Orleans:Clustering=localhost</c> (the default) it is the whole product
@@ -70,6 +70,23 @@ public static class WebHostingExtensions
         app.MapAlertEndpoints();
         app.MapRegistryEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
+        app.Lifetime.ApplicationStarted.Register(() => PrintDashboardAddresses(app));
         return app;
     }
+
+    /// <summary>Where to point a browser, printed once the web app listens.</summary>
+    private static void PrintDashboardAddresses(WebApplication app)
+    {
+        var addresses = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OutputMonitor.Web");
+        foreach (var address in addresses)
+        {
+            var root = address.TrimEnd('/');
+            LogDashboards(logger, root);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dashboards: {Address}/")]
+    private static partial void LogDashboards(ILogger logger, string address);
 }
