@@ -17,6 +17,7 @@ public sealed class GatewayStatus : IDisposable
     private long _duplicates;
     private long _grainCalls;
     private long _retries;
+    private long _brokerDrops;
     private volatile bool _connected;
 
     public GatewayStatus()
@@ -26,6 +27,7 @@ public sealed class GatewayStatus : IDisposable
         _meter.CreateObservableCounter("om.gateway.duplicates", () => Duplicates, description: "readings ignored as repeated ids");
         _meter.CreateObservableCounter("om.gateway.grain_calls", () => GrainCalls, description: "batched line grain calls");
         _meter.CreateObservableCounter("om.gateway.deadletters", DeadLetterMeasurements, description: "rejected messages and items, per code");
+        _meter.CreateObservableCounter("om.gateway.broker_drops", () => BrokerDrops, description: "messages the embedded broker dropped because a client's queue was full");
         _meter.CreateObservableGauge("om.gateway.connected", () => _connected ? 1 : 0, description: "1 while connected to the broker");
     }
 
@@ -40,6 +42,9 @@ public sealed class GatewayStatus : IDisposable
     public long GrainCalls => Interlocked.Read(ref _grainCalls);
 
     public long Retries => Interlocked.Read(ref _retries);
+
+    /// <summary>Messages the embedded broker dropped because a client's queue was full (lost data).</summary>
+    public long BrokerDrops => Interlocked.Read(ref _brokerDrops);
 
     public IReadOnlyDictionary<string, long> DeadLetters
     {
@@ -66,6 +71,8 @@ public sealed class GatewayStatus : IDisposable
     }
 
     internal void AddRetry() => Interlocked.Increment(ref _retries);
+
+    internal long AddBrokerDrop() => Interlocked.Increment(ref _brokerDrops);
 
     internal void AddDeadLetter(string code)
     {

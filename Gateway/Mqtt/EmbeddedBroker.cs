@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OutputMonitor.Gateway.Ingestion;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -14,7 +15,7 @@ namespace OutputMonitor.Gateway.Mqtt;
 /// default. Anonymous clients are let in only where <see cref="MqttOptions.AnonymousAllowed"/>;
 /// otherwise the configured gateway login is required.
 /// </summary>
-internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, GatewayStatus status, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private readonly MqttOptions _options = options.Value;
     private MqttServer? _server;
@@ -27,9 +28,12 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILog
             .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
             .WithDefaultEndpointPort(_options.Port)
             .WithPersistentSessions()
+            .WithMaxPendingMessagesPerClient(_options.MaxPendingMessages)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.ApplicationMessageEnqueuedOrDroppedAsync += e => e.IsDropped ? CountDropAsync(e.ReceiverClientId) : Task.CompletedTask;
+        _server.QueuedApplicationMessageOverwrittenAsync += e => CountDropAsync(e.ReceiverClientId);
         await _server.StartAsync();
         LogStarted(logger, _options.BindAddress, _options.Port, _options.AnonymousAllowed);
     }
@@ -58,10 +62,25 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, ILog
         return Task.CompletedTask;
     }
 
+    /// <summary>A message lost at the broker: counted, and logged at the first and every 1000th.</summary>
+    private Task CountDropAsync(string clientId)
+    {
+        var dropped = status.AddBrokerDrop();
+        if (dropped % 1000 == 1)
+        {
+            LogDropped(logger, clientId, dropped, _options.MaxPendingMessages);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private bool Matches(string userName, string? password) =>
         _options.Username is not null
         && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(userName), Encoding.UTF8.GetBytes(_options.Username))
         & CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password ?? ""), Encoding.UTF8.GetBytes(_options.Password ?? ""));
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The embedded broker dropped a message for {ClientId}: its queue of {Limit} (Mqtt:MaxPendingMessages) is full; {Dropped} dropped so far")]
+    private static partial void LogDropped(ILogger logger, string clientId, long dropped, int limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (anonymous clients allowed: {Anonymous})")]
     private static partial void LogStarted(ILogger logger, string address, int port, bool anonymous);

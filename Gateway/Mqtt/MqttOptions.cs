@@ -45,6 +45,14 @@ public sealed class MqttOptions
 
     public int EffectiveReceiveMaximum => ReceiveMaximum ?? (UsesEmbeddedBroker ? 256 : 4096);
 
+    /// <summary>
+    /// The embedded broker's queue per client of messages not yet sent to it. A QoS 1 message that
+    /// finds the queue full is dropped (as mosquitto's <c>max_queued_messages</c> does), so it must
+    /// absorb the bursts the gateway lags behind: 200,000 is 20 s at 10,000 msg/s, ~40 MB at most.
+    /// </summary>
+    [Range(1_000, 10_000_000)]
+    public int MaxPendingMessages { get; set; } = 200_000;
+
     /// <summary>How long the broker keeps the gateway's session (and its QoS 1 messages) while it is away.</summary>
     [Range(0, 7 * 24 * 3600)]
     public int SessionExpirySeconds { get; set; } = 300;

@@ -33,6 +33,11 @@ internal static class DashboardCommand
 
         var exceptions = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         AppDomain.CurrentDomain.FirstChanceException += (_, e) => exceptions.AddOrUpdate($"{e.Exception.GetType().Name}: {e.Exception.Message[..Math.Min(100, e.Exception.Message.Length)]} @ {e.Exception.TargetSite?.DeclaringType?.Name}.{e.Exception.TargetSite?.Name}", 1, (_, n) => n + 1);
+        TaskScheduler.UnobservedTaskException += (_, e) =>
+        {
+            var inner = e.Exception.InnerException ?? e.Exception;
+            exceptions.AddOrUpdate($"unobserved {inner.GetType().Name}: {inner.Message[..Math.Min(100, inner.Message.Length)]} @ {inner.StackTrace?.Split('\n').FirstOrDefault()?.Trim()}", 1, (_, n) => n + 1);
+        };
         var registry = GeneratedRegistry.Create(lineCount);
         Console.WriteLine($"dashboard: {rate:N0} msg/s (1 reading each, QoS 1) from {publishers} publishers over {registry.Describe()}; {clients} SignalR clients, each on 1 enterprise + 2 of its lines; warm-up {warmup.TotalSeconds} s, measured {measure.TotalSeconds} s");
 
@@ -137,6 +142,8 @@ internal static class DashboardCommand
             Console.WriteLine($"| {name} | {sorted.Length:N0} | {Q(sorted, 0.50):0} | {Q(sorted, 0.90):0} | {Q(sorted, 0.99):0} | {Q(sorted, 1):0} |");
         }
 
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         foreach (var (what, count) in exceptions.OrderByDescending(e => e.Value).Take(10))
         {
             Console.WriteLine($"exceptions: {count:N0} × {what}");

@@ -124,6 +124,57 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_burst_of_3000_messages_through_a_16_message_window_is_counted_in_full()
+    {
+        var port = MosquittoBroker.FreePort();
+        var gateway = await _hosts.StartGatewayAsync(new() { ["Mqtt:Port"] = port.ToString(), ["Mqtt:ClientId"] = "burst-gw", ["Mqtt:ReceiveMaximum"] = "16" });
+        var status = ProductHosts.StatusOf(gateway);
+        await Eventually.HoldsAsync(() => status.BrokerConnected, Timeout, "the gateway connects to the embedded broker");
+        await using var device = await MqttTestClient.ConnectAsync(port);
+
+        // 3000 messages at once: far more than the 250 MQTTnet queues per client by default.
+        var now = DateTimeOffset.UtcNow;
+        await Task.WhenAll(Enumerable.Range(0, 3000).Select(i => device.PublishAsync("om/v1/ent-2/p1/output", Output($"burst-{i}", now, 1))));
+
+        await Eventually.HoldsAsync(() => status.Messages == 3000, Timeout, "all 3000 messages acknowledged");
+        Assert.Equal(0, status.BrokerDrops);
+        Assert.Equal(3000, (await _hosts.Grains.GetLineGrain("ent-2", "p1").GetSnapshotAsync())!.Today.Good);
+    }
+
+    [Fact]
+    public async Task A_message_the_embedded_broker_has_to_drop_is_counted()
+    {
+        var port = MosquittoBroker.FreePort();
+        var gateway = await _hosts.StartGatewayAsync(new() { ["Mqtt:Port"] = port.ToString(), ["Mqtt:ClientId"] = "drop-gw", ["Mqtt:MaxPendingMessages"] = "2000" });
+        var status = ProductHosts.StatusOf(gateway);
+        await Eventually.HoldsAsync(() => status.BrokerConnected, Timeout, "the gateway connects to the embedded broker");
+
+
+        // A subscriber that never reads (a raw MQTT 3.1.1 CONNECT and SUBSCRIBE on a small socket
+        // buffer): once its socket is full, the broker queues for it, then has to drop.
+        using var stuck = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stuck.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        byte[] connect = [0x10, 17, 0, 4, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 4, 0x02, 0, 60, 0, 5, (byte)'s', (byte)'t', (byte)'u', (byte)'c', (byte)'k'];
+        byte[] subscribe = [0x82, 11, 0, 1, 0, 6, (byte)'b', (byte)'u', (byte)'l', (byte)'k', (byte)'/', (byte)'#', 1];
+        await stuck.SendAsync(connect);
+        await stuck.SendAsync(subscribe);
+        await using var device = await MqttTestClient.ConnectAsync(port);
+
+        var payload = new byte[64 * 1024];
+        var published = 0;
+        while (published < 4000 && status.BrokerDrops == 0)
+        {
+            await device.PublishAsync("bulk/x", payload);
+            published++;
+        }
+
+        // The first drop comes once Mqtt:MaxPendingMessages (2000) are queued (plus what the sockets hold), not at MQTTnet's default.
+        Assert.True(status.BrokerDrops > 0, "a full queue drops, and the drop is counted");
+        Assert.InRange(published, 2000, 2500);
+        Assert.True(status.BrokerConnected);
+    }
+
+    [Fact]
     public async Task Two_gateways_on_one_shared_subscription_count_each_message_once()
     {
         var first = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(ExternalBroker("shared-a")));
