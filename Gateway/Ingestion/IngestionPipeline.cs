@@ -165,20 +165,22 @@ internal sealed partial class IngestionPipeline(
             }
         }
 
-        foreach (var message in batch)
-        {
-            try
-            {
-                await message.AcknowledgeAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The connection went: the broker delivers the message again and dedupe keeps the count exact.
-                LogAckFailed(logger, message.Topic, ex.Message);
-            }
-        }
-
+        // All at once: awaiting each acknowledgement's send in turn held the partition for one send per message.
+        await Task.WhenAll(batch.Select(message => AcknowledgeAsync(message, cancellationToken)));
         status.AddMessages(batch.Count - systemMessages);
+    }
+
+    private async Task AcknowledgeAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await message.AcknowledgeAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The connection went: the broker delivers the message again and dedupe keeps the count exact.
+            LogAckFailed(logger, message.Topic, ex.Message);
+        }
     }
 
     /// <summary>Counts one line's readings in order, in calls of at most MaxReadingsPerCall; dead letters if the line is unknown to its grain.</summary>

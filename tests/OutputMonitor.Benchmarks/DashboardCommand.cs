@@ -53,10 +53,17 @@ internal static class DashboardCommand
             ["Registry:Path"] = registryFile,
             ["Mqtt:Port"] = mqttPort.ToString(),
             ["Simulator:Enabled"] = "false",
-            ["Mqtt:ReceiveMaximum"] = options.Text("receive-maximum"),
             ["Orleans:SiloPort"] = BenchHosts.FreeLoopbackPort().ToString(),
             ["Orleans:GatewayPort"] = BenchHosts.FreeLoopbackPort().ToString(),
         });
+        foreach (var (option, key) in new[] { ("receive-maximum", "Mqtt:ReceiveMaximum"), ("partitions", "Gateway:Partitions"), ("push-interval", "Rollup:PushInterval") })
+        {
+            if (options.Text(option) is { } value)
+            {
+                builder.Configuration.AddInMemoryCollection([new(key, value)]);
+            }
+        }
+
         builder.Logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.AddOutputMonitorWeb();
         await using var app = builder.Build();
