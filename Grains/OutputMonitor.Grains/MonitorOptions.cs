@@ -11,6 +11,13 @@ public sealed class RollupOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// How long an aggregate's state write waits to take in more pushes before it starts: fewer
+    /// writes of a big state, for this much more delay on the way up.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan AggregateWriteLinger { get; set; } = TimeSpan.FromMilliseconds(10);
+
     /// <summary>The shortest time between two snapshots a watched scope sends (spec/api.md: at most 4 a second).</summary>
     [Range(typeof(TimeSpan), "00:00:00.250", "00:01:00")]
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMilliseconds(250);

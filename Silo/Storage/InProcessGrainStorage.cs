@@ -13,12 +13,22 @@ namespace OutputMonitor.Silo.Storage;
 /// </summary>
 public sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) : IGrainStorage
 {
-    private readonly ConcurrentDictionary<(string State, GrainId Grain), Entry> _entries = new();
+    // One slot per state, locked alone: writes of different grains never wait for each other.
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), Slot> _slots = new();
     private long _nextETag;
 
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (_entries.TryGetValue((stateName, grainId), out var entry))
+        Entry? entry = null;
+        if (_slots.TryGetValue((stateName, grainId), out var slot))
+        {
+            lock (slot)
+            {
+                entry = slot.Current;
+            }
+        }
+
+        if (entry is not null)
         {
             grainState.State = serializer.Deserialize<T>(entry.Data);
             grainState.ETag = entry.ETag;
@@ -51,38 +61,24 @@ public sealed class InProcessGrainStorage(IGrainStorageSerializer serializer) : 
         return Task.CompletedTask;
     }
 
-    /// <summary>Sets or removes an entry if the caller's ETag is the stored one (null: nothing stored yet).</summary>
+    /// <summary>Sets or removes the entry if the caller's ETag is the stored one (null: nothing stored yet).</summary>
     private void Replace(string stateName, GrainId grainId, string? expectedETag, Entry? next)
     {
-        var key = (stateName, grainId);
-        while (true)
+        var slot = _slots.GetOrAdd((stateName, grainId), static _ => new Slot());
+        lock (slot)
         {
-            if (_entries.TryGetValue(key, out var current))
+            if (slot.Current?.ETag != expectedETag)
             {
-                if (current.ETag != expectedETag)
-                {
-                    throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}", current.ETag, expectedETag);
-                }
-
-                var replaced = next is null ? _entries.TryRemove(new KeyValuePair<(string, GrainId), Entry>(key, current)) : _entries.TryUpdate(key, next, current);
-                if (replaced)
-                {
-                    return;
-                }
+                throw new InconsistentStateException($"ETag mismatch for {stateName} of {grainId}", slot.Current?.ETag, expectedETag);
             }
-            else
-            {
-                if (expectedETag is not null)
-                {
-                    throw new InconsistentStateException($"{stateName} of {grainId} is not stored", null, expectedETag);
-                }
 
-                if (next is null || _entries.TryAdd(key, next))
-                {
-                    return;
-                }
-            }
+            slot.Current = next;
         }
+    }
+
+    private sealed class Slot
+    {
+        public Entry? Current { get; set; }
     }
 
     private sealed record Entry(BinaryData Data, string ETag);

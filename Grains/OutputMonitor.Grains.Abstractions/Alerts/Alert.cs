@@ -1,7 +1,7 @@
 namespace OutputMonitor.Alerts;
 
 /// <summary>An alert of spec/api.md: raised by a rule on a line or enterprise, acknowledged by a person, cleared when its condition ends.</summary>
-[GenerateSerializer, Immutable, Alias("om.Alert")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.Alert")]
 public sealed record Alert
 {
     [Id(0)] public required string Id { get; init; }
@@ -24,7 +24,7 @@ public sealed record Alert
 }
 
 /// <summary>The figures behind an alert; which are set depends on its kind.</summary>
-[GenerateSerializer, Immutable, Alias("om.AlertDetails")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.AlertDetails")]
 public sealed record AlertDetails
 {
     /// <summary>Shortfalls: <c>day</c>, <c>week</c>, <c>month</c> or <c>year</c>.</summary>

@@ -1,7 +1,7 @@
 namespace OutputMonitor.Registry;
 
 /// <summary>One reason a registry or a change to it was refused; <see cref="Field"/> is a JSON path such as <c>enterprises[2].lines[0].plan.goodPerDay</c>.</summary>
-[GenerateSerializer, Immutable, Alias("om.RegistryError")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.RegistryError")]
 public sealed record RegistryError(string Field, string Message)
 {
     public override string ToString() => $"{Field}: {Message}";

@@ -3,7 +3,7 @@ namespace OutputMonitor.Registry;
 // The registry exactly as spec/api.md writes it. Properties are nullable where the JSON may omit
 // them, so that RegistryValidator, not the deserializer, names every missing field.
 
-[GenerateSerializer, Immutable, Alias("om.RegistryDocument")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.RegistryDocument")]
 public sealed record RegistryDocument
 {
     [Id(0)] public IReadOnlyList<RegionDefinition> Regions { get; init; } = [];
@@ -11,7 +11,7 @@ public sealed record RegistryDocument
     [Id(2)] public IReadOnlyList<EnterpriseDefinition> Enterprises { get; init; } = [];
 }
 
-[GenerateSerializer, Immutable, Alias("om.RegionDefinition")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.RegionDefinition")]
 public sealed record RegionDefinition
 {
     [Id(0)] public string? Id { get; init; }
@@ -23,7 +23,7 @@ public sealed record RegionDefinition
     [Id(4)] public string? TimeZone { get; init; }
 }
 
-[GenerateSerializer, Immutable, Alias("om.ChainDefinition")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.ChainDefinition")]
 public sealed record ChainDefinition
 {
     [Id(0)] public string? Id { get; init; }
@@ -31,7 +31,7 @@ public sealed record ChainDefinition
     [Id(2)] public string? NameEn { get; init; }
 }
 
-[GenerateSerializer, Immutable, Alias("om.EnterpriseDefinition")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.EnterpriseDefinition")]
 public sealed record EnterpriseDefinition
 {
     [Id(0)] public string? Id { get; init; }
@@ -45,7 +45,7 @@ public sealed record EnterpriseDefinition
     [Id(6)] public AlertSettings? Alerts { get; init; }
 }
 
-[GenerateSerializer, Immutable, Alias("om.LineDefinition")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.LineDefinition")]
 public sealed record LineDefinition
 {
     [Id(0)] public string? Id { get; init; }
@@ -66,7 +66,7 @@ public static class LineKinds
     public const string Shipment = "shipment";
 }
 
-[GenerateSerializer, Immutable, Alias("om.PlanDefinition")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.PlanDefinition")]
 public sealed record PlanDefinition
 {
     [Id(0)] public long? GoodPerDay { get; init; }
@@ -79,7 +79,7 @@ public sealed record PlanDefinition
     [Id(7)] public decimal? TonsPerYear { get; init; }
 }
 
-[GenerateSerializer, Immutable, Alias("om.AlertSettings")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.AlertSettings")]
 public sealed record AlertSettings
 {
     /// <summary><c>day</c>, <c>week</c>, <c>month</c> or <c>year</c>.</summary>

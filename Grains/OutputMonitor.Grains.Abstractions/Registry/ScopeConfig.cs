@@ -6,7 +6,7 @@ namespace OutputMonitor.Registry;
 /// What one scope's grain needs to know of the registry: names, plant time zone, where it rolls up
 /// to and what rolls up into it. The registry grain hands it out and pushes it again on every change.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("om.ScopeConfig")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.ScopeConfig")]
 public sealed record ScopeConfig
 {
     [Id(0)] public required ScopeId Scope { get; init; }
@@ -31,5 +31,5 @@ public sealed record ScopeConfig
 }
 
 /// <summary>A direct child of a scope, with the names its parent shows.</summary>
-[GenerateSerializer, Immutable, Alias("om.ChildRef")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.ChildRef")]
 public sealed record ChildRef([property: Id(0)] ScopeId Scope, [property: Id(1)] string Name, [property: Id(2)] string? NameEn);

@@ -7,7 +7,7 @@ namespace OutputMonitor.Rollup;
 /// and hour (UTC), day buckets keyed by the plant day's <see cref="DateOnly.DayNumber"/>. A scope's
 /// history and a child's not-yet-pushed changes are both a bucket set, added with the same code.
 /// </summary>
-[GenerateSerializer, Alias("om.BucketSet")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.BucketSet")]
 public sealed class BucketSet
 {
     public const long MillisecondsPerMinute = 60_000;

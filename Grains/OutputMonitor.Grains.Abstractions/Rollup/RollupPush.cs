@@ -8,7 +8,7 @@ namespace OutputMonitor.Rollup;
 /// A child's push to one parent. <see cref="Seq"/> rises by one per push and outbox, so that a push
 /// the parent already applied (a retry after a lost answer) is recognised and not counted again.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("om.RollupPush")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.RollupPush")]
 public sealed record RollupPush
 {
     [Id(0)] public required ScopeId Child { get; init; }
@@ -21,7 +21,7 @@ public sealed record RollupPush
 }
 
 /// <summary>The non-additive part of a child's state that its parent shows and aggregates.</summary>
-[GenerateSerializer, Immutable, Alias("om.ChildStatus")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.ChildStatus")]
 public sealed record ChildStatus
 {
     [Id(0)] public GoodAndTons PlanPerDay { get; init; }
@@ -36,7 +36,7 @@ public sealed record ChildStatus
 /// A line's OEE inputs for one plant day, as of <see cref="AsOf"/>; the parent extends the running
 /// time to its own clock while the line is still running.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("om.OeeInputs")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.OeeInputs")]
 public sealed record OeeInputs
 {
     [Id(0)] public int Day { get; init; }

@@ -68,7 +68,7 @@ public interface IRegistryGrain : IGrainWithIntegerKey
     Task<RegistryChangeResult> ReplaceAsync(RegistryDocument document);
 }
 
-[GenerateSerializer, Immutable, Alias("om.RegistryChangeResult")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.RegistryChangeResult")]
 public sealed record RegistryChangeResult
 {
     [Id(0)] public bool Applied { get; init; }

@@ -1,7 +1,7 @@
 namespace OutputMonitor.Snapshots;
 
 /// <summary>The snapshot of spec/api.md, as <c>GET /api/snapshot/{scope}</c> and the hub's <c>snapshot</c> send it.</summary>
-[GenerateSerializer, Immutable, Alias("om.ScopeSnapshot")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.ScopeSnapshot")]
 public sealed record ScopeSnapshot
 {
     [Id(0)] public required string Scope { get; init; }
@@ -41,7 +41,7 @@ public sealed record ScopeSnapshot
     [Id(18)] public string? Kind { get; init; }
 }
 
-[GenerateSerializer, Immutable, Alias("om.ChildSnapshot")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.ChildSnapshot")]
 public sealed record ChildSnapshot
 {
     [Id(0)] public required string Scope { get; init; }
@@ -61,7 +61,7 @@ public readonly record struct GoodAndTons([property: Id(0)] long Good, [property
     public static GoodAndTons Add(GoodAndTons a, GoodAndTons b) => a + b;
 }
 
-[GenerateSerializer, Immutable, Alias("om.OeeFigures")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.OeeFigures")]
 public sealed record OeeFigures(
     [property: Id(0)] double Availability,
     [property: Id(1)] double Performance,
@@ -76,13 +76,13 @@ public enum HistoryStep
 }
 
 /// <summary>A history series of spec/api.md: <c>{ scope, step, points: [ { t, good, scrap, tons } ] }</c>.</summary>
-[GenerateSerializer, Immutable, Alias("om.HistorySeries")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.HistorySeries")]
 public sealed record HistorySeries(
     [property: Id(0)] string Scope,
     [property: Id(1)] string Step,
     [property: Id(2)] IReadOnlyList<HistoryPoint> Points);
 
-[GenerateSerializer, Immutable, Alias("om.HistoryPoint")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.HistoryPoint")]
 public sealed record HistoryPoint(
     [property: Id(0)] DateTimeOffset T,
     [property: Id(1)] long Good,

@@ -4,7 +4,7 @@ namespace OutputMonitor.Telemetry;
 /// A rejected message or batch item as spec/telemetry.md publishes it to <c>om/v1/deadletter/…</c>:
 /// <c>{ code, reason, topic, index, payload, receivedAt }</c>.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("om.DeadLetter")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.DeadLetter")]
 public sealed record DeadLetter(
     [property: Id(0)] string Code,
     [property: Id(1)] string Reason,

@@ -45,7 +45,7 @@ public static class LineStates
 }
 
 /// <summary>One validated telemetry item for one line, as the gateway hands it to the line grain.</summary>
-[GenerateSerializer, Immutable, Alias("om.Reading")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.Reading")]
 public sealed record Reading
 {
     /// <summary>The message id; unique per line and channel.</summary>
@@ -89,7 +89,7 @@ public sealed record Reading
 public readonly record struct SensorValue([property: Id(0)] string Name, [property: Id(1)] double Value);
 
 /// <summary>What a line grain did with a batch.</summary>
-[GenerateSerializer, Immutable, Alias("om.IngestResult")]
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.IngestResult")]
 public sealed record IngestResult
 {
     [Id(0)] public int Accepted { get; init; }

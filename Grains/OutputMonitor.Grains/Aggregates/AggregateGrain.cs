@@ -28,6 +28,9 @@ public sealed class AggregateGrain(
 
     protected override ScopeId Scope => _scope ??= ScopeId.Parse(this.GetPrimaryKeyString());
 
+    // An enterprise of 100 lines takes hundreds of pushes a second; one write per few of them, not per one.
+    protected override TimeSpan WriteLinger => Options.AggregateWriteLinger;
+
     public async Task ApplyAsync(RollupPush push)
     {
         if (Config is null)

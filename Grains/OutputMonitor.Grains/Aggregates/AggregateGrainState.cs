@@ -4,7 +4,7 @@ using OutputMonitor.Snapshots;
 
 namespace OutputMonitor.Aggregates;
 
-[GenerateSerializer, Alias("om.AggregateGrainState")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.AggregateGrainState")]
 public sealed class AggregateGrainState : RollupState
 {
     /// <summary>The last push applied from each child (kept after retirement, for idempotence).</summary>

@@ -3,7 +3,7 @@ using OutputMonitor.Persistence;
 
 namespace OutputMonitor.Alerts;
 
-[GenerateSerializer, Alias("om.AlertBookGrainState")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.AlertBookGrainState")]
 public sealed class AlertBookGrainState
 {
     /// <summary>By id: every open alert and the newest cleared ones.</summary>

@@ -4,7 +4,7 @@ using OutputMonitor.Telemetry;
 
 namespace OutputMonitor.Lines;
 
-[GenerateSerializer, Alias("om.DeadLetterGrainState")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.DeadLetterGrainState")]
 public sealed class DeadLetterGrainState
 {
     /// <summary>Oldest first; at most <see cref="DeadLetterGrain.Kept"/>.</summary>

@@ -10,7 +10,7 @@ namespace OutputMonitor.Lines;
 /// kept as 64-bit XxHash3 values of (channel, id): 8 bytes in state, about 28 in memory; a false
 /// match needs ~4·10⁹ ids on one line. The count is capped: past the cap, the oldest hour goes early.
 /// </summary>
-[GenerateSerializer, Alias("om.DedupeWindow")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.DedupeWindow")]
 public sealed class DedupeWindow
 {
     /// <summary>Per arrival hour (Unix hour), the hashes first seen in it, oldest first.</summary>
@@ -84,7 +84,7 @@ public sealed class DedupeWindow
     }
 }
 
-[GenerateSerializer, Alias("om.DedupeSegment")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.DedupeSegment")]
 public sealed class DedupeSegment
 {
     [Id(0)] public long Hour { get; init; }

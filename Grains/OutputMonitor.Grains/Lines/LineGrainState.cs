@@ -3,7 +3,7 @@ using OutputMonitor.Telemetry;
 
 namespace OutputMonitor.Lines;
 
-[GenerateSerializer, Alias("om.LineGrainState")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.LineGrainState")]
 public sealed class LineGrainState : RollupState
 {
     [Id(0)] public DedupeWindow Dedupe { get; set; } = new();

@@ -6,7 +6,7 @@ namespace OutputMonitor.Lines;
 /// A line's state changes ordered by event time, so that late or out-of-order state messages still
 /// give the right time in each state. Bounded: changes older than the retention are folded away.
 /// </summary>
-[GenerateSerializer, Alias("om.StateTimeline")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.StateTimeline")]
 public sealed class StateTimeline
 {
     public const int MaxChanges = 20_000;

@@ -6,7 +6,7 @@ using OutputMonitor.Scopes;
 
 namespace OutputMonitor.Registry;
 
-[GenerateSerializer, Alias("om.RegistryGrainState")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.RegistryGrainState")]
 public sealed class RegistryGrainState
 {
     [Id(0)] public RegistryDocument? Document { get; set; }

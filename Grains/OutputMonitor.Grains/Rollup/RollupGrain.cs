@@ -58,7 +58,10 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
 
     protected TimeZoneInfo Zone => _zone ??= PlantCalendar.GetZone(Config?.TimeZone);
 
-    private CoalescedWriter Writer => _writer ??= new CoalescedWriter(() => _persistent.WriteStateAsync());
+    private CoalescedWriter Writer => _writer ??= new CoalescedWriter(() => _persistent.WriteStateAsync(), WriteLinger);
+
+    /// <summary>How long a write waits for more changes before it starts (none: a line's caller waits for it to acknowledge MQTT).</summary>
+    protected virtual TimeSpan WriteLinger => TimeSpan.Zero;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

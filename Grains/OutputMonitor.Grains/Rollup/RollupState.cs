@@ -4,7 +4,7 @@ using OutputMonitor.Scopes;
 namespace OutputMonitor.Rollup;
 
 /// <summary>What every scope grain persists: its registry config, its buckets, and one outbox per parent.</summary>
-[GenerateSerializer, Alias("om.RollupState")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.RollupState")]
 public class RollupState
 {
     [Id(0)] public ScopeConfig? Config { get; set; }
@@ -17,7 +17,7 @@ public class RollupState
 /// <see cref="InFlight"/>, which is made durable before it is sent and resent until the parent
 /// answers; the parent ignores a seq it has applied. A retired outbox is kept for its numbering.
 /// </summary>
-[GenerateSerializer, Alias("om.Outbox")]
+[GenerateSerializer, SuppressReferenceTracking, Alias("om.Outbox")]
 public sealed class Outbox
 {
     [Id(0)] public required ScopeId Parent { get; init; }
