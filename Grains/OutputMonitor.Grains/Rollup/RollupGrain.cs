@@ -98,12 +98,17 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
 
     public async Task ConfigureAsync(ScopeConfig? config)
     {
-        if (!ApplyConfig(config))
+        if (ApplyConfig(config))
+        {
+            await Writer.WriteAsync();
+        }
+        else if (!State.Outboxes.Any(o => o.Retiring))
         {
             return;
         }
 
-        await Writer.WriteAsync();
+        // Also when this activation applied the change already (it read the new config as it
+        // started): the parents must learn of it now, not at the next timer.
         await PushAsync();
         if (config is null)
         {
@@ -364,7 +369,8 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             return false;
         }
 
-        if (previous is null && config is null)
+        // Removed (or unknown) and nothing sent anywhere: nothing to take back.
+        if (previous is null && config is null && !State.Outboxes.Any(o => o.Active))
         {
             return false;
         }

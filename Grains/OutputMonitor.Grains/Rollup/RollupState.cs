@@ -3,11 +3,23 @@ using OutputMonitor.Scopes;
 
 namespace OutputMonitor.Rollup;
 
-/// <summary>What every scope grain persists: its registry config, its buckets, and one outbox per parent.</summary>
+/// <summary>What every scope grain persists: its buckets and one outbox per parent (and holds its registry config).</summary>
 [GenerateSerializer, SuppressReferenceTracking, Alias("om.RollupState")]
 public class RollupState
 {
-    [Id(0)] public ScopeConfig? Config { get; set; }
+    /// <summary>
+    /// The registry's config, read again at every activation and not stored: it is the largest part
+    /// of a scope's state (names, children) and never changes between writes. What the parents have
+    /// had is in the outboxes, which are stored.
+    /// </summary>
+    public ScopeConfig? Config
+    {
+        get => _config;
+        set => _config = value;
+    }
+
+    [NonSerialized]
+    private ScopeConfig? _config;
     [Id(1)] public BucketSet Buckets { get; set; } = new();
     [Id(2)] public List<Outbox> Outboxes { get; set; } = [];
 }

@@ -55,12 +55,22 @@ public sealed class RegistryGrainTests : IAsyncLifetime
         Assert.Contains("enterprise:ent-new", (await _cluster.SnapshotAsync("region:city-a")).Children.Select(c => c.Scope));
     }
 
-    [Fact]
-    public async Task Moving_an_enterprise_moves_all_its_figures_between_regions_and_chains()
+    /// <remarks>
+    /// Deactivated first: the grains then learn of the change as new activations, whose config
+    /// comes from the registry, not from their stored state; their outboxes say where their figures went.
+    /// </remarks>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Moving_an_enterprise_moves_all_its_figures_between_regions_and_chains(bool deactivatedFirst)
     {
         await _cluster.IngestAsync("ent-2", "p1", Reading.Output("a", Now, good: 40), Reading.Output("b", Now.AddDays(-1), good: 2));
         await _cluster.FlushAsync();
         Assert.Equal(40, (await _cluster.SnapshotAsync("region:city-b")).Today.Good);
+        if (deactivatedFirst)
+        {
+            await _cluster.DeactivateAllAsync();
+        }
 
         var moved = Enterprise("ent-2", "city-a", "chain-y", Production("p1", unitValue: 2.5m, goodPerDay: 800));
         Assert.True((await _cluster.Registry.UpsertEnterpriseAsync(moved)).Applied);
@@ -84,13 +94,19 @@ public sealed class RegistryGrainTests : IAsyncLifetime
         Assert.Equal(0, (await _cluster.SnapshotAsync("region:city-b")).Today.Good);
     }
 
-    [Fact]
-    public async Task Deleting_an_enterprise_takes_its_figures_out_of_every_roll_up()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Deleting_an_enterprise_takes_its_figures_out_of_every_roll_up(bool deactivatedFirst)
     {
         await _cluster.IngestAsync("ent-3", "p1", Reading.Output("a", Now, good: 9));
         await _cluster.IngestAsync("ent-2", "p1", Reading.Output("a", Now, good: 1));
         await _cluster.FlushAsync();
         Assert.Equal(10, (await _cluster.SnapshotAsync("region:city-b")).Today.Good);
+        if (deactivatedFirst)
+        {
+            await _cluster.DeactivateAllAsync();
+        }
 
         Assert.True((await _cluster.Registry.DeleteEnterpriseAsync("ent-3")).Applied);
         await _cluster.FlushAsync();
@@ -102,12 +118,18 @@ public sealed class RegistryGrainTests : IAsyncLifetime
         Assert.True((await _cluster.IngestAsync("ent-3", "p1", Reading.Output("b", Now, good: 5))).UnknownLine);
     }
 
-    [Fact]
-    public async Task Removing_a_line_takes_its_figures_out_of_its_enterprise()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Removing_a_line_takes_its_figures_out_of_its_enterprise(bool deactivatedFirst)
     {
         await _cluster.IngestAsync("ent-3", "p2", Reading.Output("a", Now, good: 30));
         await _cluster.IngestAsync("ent-3", "p1", Reading.Output("a", Now, good: 3));
         await _cluster.FlushAsync();
+        if (deactivatedFirst)
+        {
+            await _cluster.DeactivateAllAsync();
+        }
 
         Assert.True((await _cluster.Registry.UpsertEnterpriseAsync(Enterprise("ent-3", "city-b", "chain-y", Production("p1", unitValue: 1m, ideal: 60, goodPerDay: 1000)))).Applied);
         await _cluster.FlushAsync();
