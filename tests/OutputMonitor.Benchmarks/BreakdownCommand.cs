@@ -162,7 +162,7 @@ internal static class BreakdownCommand
         table.Print("   ");
         Console.WriteLine("   line writes/call > 1: the push round writes the line again before it sends. Aggregate writes: enterprises, regions, chains.");
         Console.WriteLine("   µs/write: wall time inside the storage serializer (under load: includes preemption and GC pauses it triggered), not the");
-        Console.WriteLine("   storage grain call nor the copy the in-memory storage keeps.");
+        Console.WriteLine("   store call nor the copy the in-process store keeps.");
     }
 
     /// <summary>D. The push timers with no telemetry: CPU of an idle silo with and without active lines.</summary>

@@ -57,7 +57,7 @@ internal static class CoreCommand
             + $" warm-up {settings.Warmup.TotalSeconds:0} s, then {settings.Seconds} s measured");
         Console.WriteLine($"roll-ups: Rollup:PushInterval {pushInterval:c}{(settings.PushInterval is null ? " (product default)" : " (set by --push-interval)")}:"
             + " every line's push timer, its pushes to the enterprise, the enterprise's to region and chain, and all their state writes run during every measurement");
-        Console.WriteLine("storage : Orleans in-memory grain storage (the default start): every write serializes the grain's whole state into a storage grain");
+        Console.WriteLine("storage : the in-process store of the default start: every write serializes the grain's whole state (Orleans' binary format) into this process's memory");
         Console.WriteLine();
 
         LoadResult? batched = null;
