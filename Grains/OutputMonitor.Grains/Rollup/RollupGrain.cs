@@ -272,7 +272,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// <summary>Adds figures at an event time to this scope's buckets and to every active outbox.</summary>
     protected void Record(long timestamp, int dayNumber, Totals totals)
     {
-        ArmPush();
+        ArmPushUnlessTheNextWriteSealsIt();
         State.Buckets.Add(timestamp, dayNumber, totals);
         foreach (var outbox in State.Outboxes)
         {
@@ -286,7 +286,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// <summary>Adds a child's bucket changes to this scope's buckets and to every active outbox.</summary>
     protected void Record(BucketSet delta, bool negate)
     {
-        ArmPush();
+        ArmPushUnlessTheNextWriteSealsIt();
         State.Buckets.AddAll(delta, negate);
         foreach (var outbox in State.Outboxes)
         {
@@ -304,7 +304,19 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             outbox.StatusChanged = true;
         }
 
-        ArmPush();
+        ArmPushUnlessTheNextWriteSealsIt();
+    }
+
+    /// <summary>
+    /// For changes that <see cref="WriteAsync"/> follows (ingest, apply): when a push is due and
+    /// none is running, that write seals it, and a timer would only fire to find nothing to do.
+    /// </summary>
+    private void ArmPushUnlessTheNextWriteSealsIt()
+    {
+        if (_pushing is { IsCompleted: false } || Environment.TickCount64 < _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds)
+        {
+            ArmPush();
+        }
     }
 
     /// <summary>
@@ -402,6 +414,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         _zone = null;
         _cachedDayEnd = long.MinValue;
         MarkStatusChanged();
+
+        // Its callers write without sealing: the timer carries the change up.
+        ArmPush();
         SnapshotChanged();
         OnConfigured(previous);
         return true;
