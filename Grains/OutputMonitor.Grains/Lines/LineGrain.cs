@@ -42,6 +42,9 @@ public sealed partial class LineGrain(
         var unitValue = line.UnitValueCny ?? 0m;
         int accepted = 0, duplicates = 0;
         var statusChanged = false;
+
+        // Readings of one minute (a batch mostly is) are added up first and recorded once.
+        var minute = new MinuteSum();
         foreach (var reading in readings)
         {
             if (!State.Dedupe.TryAdd(DedupeWindow.Hash(reading.Channel, reading.Id), nowMs))
@@ -60,10 +63,10 @@ public sealed partial class LineGrain(
             switch (reading.Channel)
             {
                 case TelemetryChannel.Output:
-                    Record(reading.Timestamp, DayNumberOf(reading.Timestamp), new Totals(reading.Good, reading.Scrap, 0m, reading.Good * unitValue));
+                    AddToMinute(ref minute, reading.Timestamp, new Totals(reading.Good, reading.Scrap, 0m, reading.Good * unitValue));
                     break;
                 case TelemetryChannel.Shipment:
-                    Record(reading.Timestamp, DayNumberOf(reading.Timestamp), new Totals(0, 0, reading.Tons, reading.Tons * unitValue));
+                    AddToMinute(ref minute, reading.Timestamp, new Totals(0, 0, reading.Tons, reading.Tons * unitValue));
                     break;
                 case TelemetryChannel.State:
                     State.Timeline.Add(reading.Timestamp, reading.State);
@@ -73,6 +76,11 @@ public sealed partial class LineGrain(
                     RecordSensors(reading);
                     break;
             }
+        }
+
+        if (minute.Started)
+        {
+            Record(minute.Timestamp, minute.Day, minute.Totals);
         }
 
         State.Duplicates += duplicates;
@@ -171,6 +179,34 @@ public sealed partial class LineGrain(
         var running = durations.GetValueOrDefault(LineState.Running);
         var planned = (now - dayStart).TotalSeconds - durations.GetValueOrDefault(LineState.Maintenance);
         return (durations, PlanMath.Oee(running, planned, ideal * running / 3600, todayTotals.Good, todayTotals.Scrap));
+    }
+
+    /// <summary>Adds to the running minute's sum, recording the sum of the previous minute (or plant day) first.</summary>
+    private void AddToMinute(ref MinuteSum minute, long timestamp, Totals totals)
+    {
+        var minuteOf = BucketSet.MinuteOf(timestamp);
+        var day = DayNumberOf(timestamp);
+        if (minute.Started && (minute.Minute != minuteOf || minute.Day != day))
+        {
+            Record(minute.Timestamp, minute.Day, minute.Totals);
+            minute = default;
+        }
+
+        if (!minute.Started)
+        {
+            minute = new MinuteSum { Started = true, Minute = minuteOf, Day = day, Timestamp = timestamp };
+        }
+
+        minute.Totals += totals;
+    }
+
+    private struct MinuteSum
+    {
+        public bool Started;
+        public long Minute;
+        public int Day;
+        public long Timestamp;
+        public Totals Totals;
     }
 
     private void TrackSeq(Reading reading)
