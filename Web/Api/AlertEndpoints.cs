@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutputMonitor.Alerts;
 using OutputMonitor.Registry;
@@ -5,7 +6,7 @@ using OutputMonitor.Scopes;
 
 namespace OutputMonitor.Web.Api;
 
-public static class AlertEndpoints
+public static partial class AlertEndpoints
 {
     public const int DefaultLimit = 200;
     public const int MaxLimit = 1000;
@@ -16,8 +17,58 @@ public static class AlertEndpoints
             .MapGet("/alerts", GetAlertsAsync)
             .WithName("GetAlerts")
             .WithSummary("Alerts in and below a scope (all when none is given), newest first; status active, acknowledged, cleared or open (active or acknowledged); limit 1–1000, default 200.");
+        routes.MapGroup("/api").WithTags("Alerts")
+            .MapPost("/alerts/{id}/ack", AcknowledgeAsync)
+            .Accepts<AcknowledgeRequest>("application/json")
+            .WithName("AcknowledgeAlert")
+            .WithSummary("Acknowledges an active alert, recording who (the optional body's 'by') and when; an acknowledged one is answered as it is; 404 for an unknown alert, 409 for a cleared one.");
         return routes;
     }
+
+    /// <summary>The optional body of an acknowledgement.</summary>
+    public sealed record AcknowledgeRequest(string? By);
+
+    public const int MaxByLength = 100;
+
+    private static async Task<Results<Ok<Alert>, ProblemHttpResult>> AcknowledgeAsync(string id, HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    {
+        // Alert ids begin with their enterprise: {enterprise}.{line}.{kind}.{n}; the enterprise's book holds them.
+        if (!AlertId().IsMatch(id) || !ScopeId.IsValidId(id[..id.IndexOf('.', StringComparison.Ordinal)]))
+        {
+            return Problems.BadField("id", $"'{Problems.Clip(id)}' is not an alert id.");
+        }
+
+        var by = "anonymous";
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, problem) = await RequestBody.ReadJsonAsync<AcknowledgeRequest>(request, 4096, RegistryJson.Options);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (body!.By is { } named)
+            {
+                if (string.IsNullOrWhiteSpace(named) || named.Length > MaxByLength || named.Any(char.IsControl))
+                {
+                    return Problems.BadField("by", $"'by' must be 1 to {MaxByLength} printable characters.");
+                }
+
+                by = named.Trim();
+            }
+        }
+
+        var result = await grains.GetGrain<IAlertBookGrain>(id[..id.IndexOf('.', StringComparison.Ordinal)]).AcknowledgeAsync(id, by, clock.GetUtcNow());
+        return result switch
+        {
+            { Alert: null } => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown alert", detail: $"There is no alert '{id}'."),
+            { Cleared: true } => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Alert cleared", detail: $"Alert '{id}' cleared at {result.Alert.ClearedAt:O}: there is nothing left to acknowledge."),
+            _ => TypedResults.Ok(result.Alert),
+        };
+    }
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]{0,62}\.[a-z0-9._-]{1,200}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex AlertId();
 
     private static async Task<Results<Ok<IReadOnlyList<Alert>>, ProblemHttpResult>> GetAlertsAsync(
         IGrainFactory grains, string? scope = null, string? status = null, int? limit = null)

@@ -63,8 +63,24 @@ public interface IAlertBookGrain : IGrainWithStringKey
     /// <summary>Newest first.</summary>
     Task<IReadOnlyList<Alert>> GetAlertsAsync();
 
-    /// <summary>Stores new or changed alerts (by id); returns once durable.</summary>
+    /// <summary>
+    /// Stores new or changed alerts (by id); returns once durable. An acknowledgement already
+    /// recorded is kept when a rule reports the same alert again (e.g. as cleared).
+    /// </summary>
     Task RecordAsync(IReadOnlyList<Alert> alerts);
+
+    /// <summary>Acknowledges an active alert (an acknowledged one stays as it was); returns once durable.</summary>
+    Task<AcknowledgeResult> AcknowledgeAsync(string id, string by, DateTimeOffset at);
+}
+
+[GenerateSerializer, SuppressReferenceTracking, Immutable, Alias("om.AcknowledgeResult")]
+public sealed record AcknowledgeResult
+{
+    /// <summary>The alert after the call; null when there is no such alert.</summary>
+    [Id(0)] public Alert? Alert { get; init; }
+
+    /// <summary>The alert had cleared already: there is nothing left to acknowledge.</summary>
+    [Id(1)] public bool Cleared { get; init; }
 }
 
 /// <summary>

@@ -25,12 +25,36 @@ public sealed class AlertBookGrain(
     public Task<IReadOnlyList<Alert>> GetAlertsAsync() =>
         Task.FromResult<IReadOnlyList<Alert>>([.. state.State.Alerts.Values.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)]);
 
+    public async Task<AcknowledgeResult> AcknowledgeAsync(string id, string by, DateTimeOffset at)
+    {
+        if (!state.State.Alerts.TryGetValue(id, out var alert))
+        {
+            return new AcknowledgeResult();
+        }
+
+        if (alert.Status != AlertStatuses.Active)
+        {
+            return new AcknowledgeResult { Alert = alert, Cleared = alert.Status == AlertStatuses.Cleared };
+        }
+
+        var acknowledged = alert with { Status = AlertStatuses.Acknowledged, AcknowledgedAt = at, AcknowledgedBy = by };
+        await RecordAsync([acknowledged]);
+        return new AcknowledgeResult { Alert = acknowledged };
+    }
+
     public async Task RecordAsync(IReadOnlyList<Alert> alerts)
     {
         var book = state.State.Alerts;
         foreach (var alert in alerts)
         {
-            book[alert.Id] = alert;
+            book[alert.Id] = book.TryGetValue(alert.Id, out var known) && known.AcknowledgedAt is not null && alert.AcknowledgedAt is null
+                ? alert with
+                {
+                    Status = alert.Status == AlertStatuses.Active ? AlertStatuses.Acknowledged : alert.Status,
+                    AcknowledgedAt = known.AcknowledgedAt,
+                    AcknowledgedBy = known.AcknowledgedBy,
+                }
+                : alert;
         }
 
         var cleared = book.Values.Where(a => a.Status == AlertStatuses.Cleared).ToList();

@@ -96,7 +96,7 @@ public sealed class ApiTests : IClassFixture<TestWebApp>
     public async Task The_openapi_document_lists_the_endpoints()
     {
         var document = await _http.GetStringAsync("/openapi/v1.json");
-        foreach (var path in new[] { "/api/snapshot/{scope}", "/api/history/{scope}", "/api/deadletters", "/api/alerts", "/api/registry", "/api/registry/enterprises/{id}", "/api/registry/regions/{id}", "/api/registry/chains/{id}", "/healthz", "/readyz" })
+        foreach (var path in new[] { "/api/snapshot/{scope}", "/api/history/{scope}", "/api/deadletters", "/api/alerts", "/api/alerts/{id}/ack", "/api/registry", "/api/registry/enterprises/{id}", "/api/registry/regions/{id}", "/api/registry/chains/{id}", "/healthz", "/readyz" })
         {
             Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
         }

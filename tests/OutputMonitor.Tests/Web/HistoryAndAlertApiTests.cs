@@ -129,7 +129,7 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
-    private static Alert Alert(string id, string scope, string status, DateTimeOffset raisedAt) => new()
+    internal static Alert Alert(string id, string scope, string status, DateTimeOffset raisedAt) => new()
     {
         Id = id,
         Scope = scope,
