@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutputMonitor.Alerts;
 using OutputMonitor.Registry;
+using OutputMonitor.Web.Hosting;
 using OutputMonitor.Scopes;
 
 namespace OutputMonitor.Web.Api;
@@ -71,7 +72,7 @@ public static partial class AlertEndpoints
     private static partial Regex AlertId();
 
     private static async Task<Results<Ok<IReadOnlyList<Alert>>, ProblemHttpResult>> GetAlertsAsync(
-        IGrainFactory grains, string? scope = null, string? status = null, int? limit = null)
+        IGrainFactory grains, RegistryIndexCache registry, string? scope = null, string? status = null, int? limit = null)
     {
         if (status is not null && !AlertStatuses.IsFilter(status))
         {
@@ -95,7 +96,7 @@ public static partial class AlertEndpoints
             id = parsed;
         }
 
-        var index = new RegistryIndex(await grains.GetRegistryGrain().GetDocumentAsync());
+        var index = await registry.GetAsync();
         if (id is { } known && !index.Contains(known))
         {
             return Problems.UnknownScope(scope!);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutputMonitor.Scopes;
 using OutputMonitor.Telemetry;
+using OutputMonitor.Web.Hosting;
 
 namespace OutputMonitor.Web.Api;
 
@@ -21,7 +22,7 @@ public static class DeadLetterEndpoints
         return routes;
     }
 
-    private static async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> GetDeadLettersAsync(IGrainFactory grains, string? enterprise = null, int? limit = null)
+    private static async Task<Results<Ok<IReadOnlyList<DeadLetter>>, ProblemHttpResult>> GetDeadLettersAsync(IGrainFactory grains, RegistryIndexCache registry, string? enterprise = null, int? limit = null)
     {
         var take = limit ?? DefaultLimit;
         if (take is < 1 or > MaxLimit)
@@ -39,8 +40,7 @@ public static class DeadLetterEndpoints
             return TypedResults.Ok(await grains.GetGrain<IDeadLetterGrain>(enterprise).GetNewestAsync(take));
         }
 
-        var document = await grains.GetRegistryGrain().GetDocumentAsync();
-        var keys = document.Enterprises.Select(e => e.Id!).Append(Unrouted);
+        var keys = (await registry.GetAsync()).Enterprises.Select(e => e.Id!).Append(Unrouted);
         var all = await Task.WhenAll(keys.Select(key => grains.GetGrain<IDeadLetterGrain>(key).GetNewestAsync(take)));
         return TypedResults.Ok<IReadOnlyList<DeadLetter>>([.. all.SelectMany(d => d).OrderByDescending(d => d.ReceivedAt).Take(take)]);
     }

@@ -37,6 +37,7 @@ public static partial class WebHostingExtensions
         builder.Services.ConfigureHttpJsonOptions(options => UseContractJson(options.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(options => UseContractJson(options.PayloadSerializerOptions));
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RegistryIndexCache>();
         builder.Services.AddSingleton<ScopeWatch>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ScopeWatch>());
         return builder;

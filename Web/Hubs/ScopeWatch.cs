@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using OutputMonitor.Alerts;
-using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
 using OutputMonitor.Snapshots;
+using OutputMonitor.Web.Hosting;
 
 namespace OutputMonitor.Web.Hubs;
 
@@ -16,6 +16,7 @@ namespace OutputMonitor.Web.Hubs;
 /// </summary>
 public sealed partial class ScopeWatch(
     IGrainFactory grains,
+    RegistryIndexCache registry,
     IHubContext<MonitorHub> hub,
     IOptions<DashboardOptions> options,
     ILogger<ScopeWatch> logger) : BackgroundService, IScopeWatcher
@@ -23,7 +24,6 @@ public sealed partial class ScopeWatch(
     private readonly Dictionary<ScopeId, int> _subscribers = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IScopeWatcher? _reference;
-    private (long Version, RegistryIndex Index)? _registry;
 
     // Created on first use: in the one-process start the silo is not up while services are built.
     private IScopeWatcher Reference => _reference ??= grains.CreateObjectReference<IScopeWatcher>(this);
@@ -107,7 +107,7 @@ public sealed partial class ScopeWatch(
             return;
         }
 
-        var index = await RegistryAsync();
+        var index = await registry.GetAsync();
         foreach (var alert in alerts)
         {
             if (ScopeId.TryParse(alert.Scope, out var scope))
@@ -160,19 +160,6 @@ public sealed partial class ScopeWatch(
                 LogRefreshFailed(logger, scope, ex);
             }
         }
-    }
-
-    /// <summary>The registry's index, rebuilt only when its version changed.</summary>
-    private async Task<RegistryIndex> RegistryAsync()
-    {
-        var registry = grains.GetRegistryGrain();
-        var version = await registry.GetVersionAsync();
-        if (_registry is not { } cached || cached.Version != version)
-        {
-            _registry = cached = (version, new RegistryIndex(await registry.GetDocumentAsync()));
-        }
-
-        return cached.Index;
     }
 
     public override void Dispose()

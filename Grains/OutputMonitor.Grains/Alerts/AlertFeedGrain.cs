@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OutputMonitor.Rollup;
 using OutputMonitor.Scopes;
 
 namespace OutputMonitor.Alerts;
@@ -8,23 +9,17 @@ namespace OutputMonitor.Alerts;
 [Reentrant]
 public sealed class AlertFeedGrain(IOptions<RollupOptions> options) : Grain, IAlertFeedGrain
 {
-    private readonly Dictionary<IScopeWatcher, long> _watchers = [];
+    private readonly WatcherSet _watchers = new(options.Value.WatcherExpiry);
 
     public Task WatchAsync(IScopeWatcher watcher)
     {
-        _watchers[watcher] = Environment.TickCount64 + (long)options.Value.WatcherExpiry.TotalMilliseconds;
+        _watchers.Refresh(watcher);
         return Task.CompletedTask;
     }
 
     public Task PublishAsync(IReadOnlyList<Alert> alerts)
     {
-        var now = Environment.TickCount64;
-        foreach (var expired in _watchers.Where(w => w.Value < now).Select(w => w.Key).ToList())
-        {
-            _watchers.Remove(expired);
-        }
-
-        foreach (var watcher in _watchers.Keys)
+        foreach (var watcher in _watchers.Live())
         {
             _ = watcher.OnAlertsAsync(alerts);
         }

@@ -29,9 +29,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     private long _nextMaintenance;
     private TimeZoneInfo? _zone;
 
-    // Dashboards: the web nodes watching this scope (in memory; they refresh their watch), and the
-    // throttle of the snapshots sent to them. Monotonic real time, as the grain timers run on it.
-    private readonly Dictionary<IScopeWatcher, long> _watchers = [];
+    // Dashboards: the web nodes watching this scope, and the throttle of the snapshots sent to them
+    // (monotonic real time, as the grain timers run on it).
+    private WatcherSet? _watchers;
     private IGrainTimer? _snapshotTimer;
     private bool _snapshotArmed;
     private long _lastSnapshotTicks = long.MinValue / 2;
@@ -102,14 +102,14 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         {
             await Writer.WriteAsync();
         }
-        else if (!State.Outboxes.Any(o => o.Retiring))
+
+        // The parents are current when the registry's call returns, also when this activation had
+        // applied the change already (it read the new config as it started).
+        if (State.Outboxes.Any(o => o.HasWork))
         {
-            return;
+            await PushAsync();
         }
 
-        // Also when this activation applied the change already (it read the new config as it
-        // started): the parents must learn of it now, not at the next timer.
-        await PushAsync();
         if (config is null)
         {
             DeactivateOnIdle();
@@ -118,16 +118,13 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
 
     public abstract Task<ScopeSnapshot?> GetSnapshotAsync();
 
-    public Task<bool> WatchAsync(IScopeWatcher watcher)
-    {
-        var known = _watchers.ContainsKey(watcher);
-        _watchers[watcher] = Environment.TickCount64 + (long)Options.WatcherExpiry.TotalMilliseconds;
-        return Task.FromResult(!known);
-    }
+    private WatcherSet Watchers => _watchers ??= new WatcherSet(Options.WatcherExpiry);
+
+    public Task<bool> WatchAsync(IScopeWatcher watcher) => Task.FromResult(Watchers.Refresh(watcher));
 
     public Task UnwatchAsync(IScopeWatcher watcher)
     {
-        _watchers.Remove(watcher);
+        Watchers.Remove(watcher);
         return Task.CompletedTask;
     }
 
@@ -137,7 +134,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// </summary>
     protected void SnapshotChanged()
     {
-        if (_snapshotArmed || _watchers.Count == 0 || _snapshotTimer is null)
+        if (_snapshotArmed || Watchers.Count == 0 || _snapshotTimer is null)
         {
             return;
         }
@@ -150,19 +147,14 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     private async Task SendSnapshotAsync()
     {
         _snapshotArmed = false;
-        var now = Environment.TickCount64;
-        foreach (var expired in _watchers.Where(w => w.Value < now).Select(w => w.Key).ToList())
-        {
-            _watchers.Remove(expired);
-        }
-
-        if (_watchers.Count == 0 || await GetSnapshotAsync() is not { } snapshot)
+        var watchers = Watchers.Live();
+        if (watchers.Count == 0 || await GetSnapshotAsync() is not { } snapshot)
         {
             return;
         }
 
-        _lastSnapshotTicks = now;
-        foreach (var watcher in _watchers.Keys)
+        _lastSnapshotTicks = Environment.TickCount64;
+        foreach (var watcher in watchers)
         {
             _ = watcher.OnSnapshotAsync(snapshot);
         }
@@ -236,7 +228,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     protected Task WriteAsync()
     {
         if (_pushing is { IsCompleted: false }
-            || Environment.TickCount64 < _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds
+            || MillisecondsUntilPushDue() > 0
             || !State.Outboxes.Any(o => o.InFlight is null && o.HasWork))
         {
             return Writer.WriteAsync();
@@ -313,7 +305,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     /// </summary>
     private void ArmPushUnlessTheNextWriteSealsIt()
     {
-        if (_pushing is { IsCompleted: false } || Environment.TickCount64 < _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds)
+        if (_pushing is { IsCompleted: false } || MillisecondsUntilPushDue() > 0)
         {
             ArmPush();
         }
@@ -328,10 +320,12 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         if (!_pushArmed && _pushTimer is not null)
         {
             _pushArmed = true;
-            var wait = _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds - Environment.TickCount64;
-            _pushTimer.Change(TimeSpan.FromMilliseconds(Math.Max(0, wait)), Timeout.InfiniteTimeSpan);
+            _pushTimer.Change(TimeSpan.FromMilliseconds(Math.Max(0, MillisecondsUntilPushDue())), Timeout.InfiniteTimeSpan);
         }
     }
+
+    /// <summary>How long until the next push round may begin (one interval after the last began); 0 or less: now.</summary>
+    private long MillisecondsUntilPushDue() => _lastPushTicks + (long)Options.PushInterval.TotalMilliseconds - Environment.TickCount64;
 
     /// <summary>The plant day number of an event time, cached for the current day.</summary>
     protected int DayNumberOf(long timestamp)

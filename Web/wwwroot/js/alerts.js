@@ -25,13 +25,7 @@ async function start(target) {
     onAlert: alert => alerts.apply(alert),
     onScopeError: (scope, error) => scopeFailed(scope, error.message),
   });
-  try {
-    await live.fetchSnapshot(target.scope);
-  } catch (error) {
-    scopeFailed(target.scope, error.message);
-    return;
-  }
-  live.subscribe(target.scope);
+  if (!(await live.open(target.scope))) return;
   live.start();
   await alerts.load();
   document.addEventListener('om:lang', () => { renderTitle(); render(); });

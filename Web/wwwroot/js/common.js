@@ -818,6 +818,21 @@ export class LiveFeed {
     this.onSnapshot(snapshot);
   }
 
+  /**
+   * Opens the page's own scope: its snapshot over HTTP (first paint, and an unknown or malformed
+   * scope is told at once), then its live snapshots. False, with the reason shown, when it cannot.
+   */
+  async open(scope) {
+    try {
+      await this.fetchSnapshot(scope);
+    } catch (error) {
+      scopeFailed(scope, error.message);
+      return false;
+    }
+    this.subscribe(scope);
+    return true;
+  }
+
   /** Loads a scope's snapshot over HTTP (first paint before the hub answers). */
   async fetchSnapshot(scope) {
     const snapshot = await api.snapshot(scope);

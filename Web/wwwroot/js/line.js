@@ -54,13 +54,7 @@ async function start(target) {
     onScopeError: (scope, error) => scopeFailed(scope, error.message),
   });
 
-  try {
-    await live.fetchSnapshot(target.scope);
-  } catch (error) {
-    scopeFailed(target.scope, error.message);
-    return;
-  }
-  live.subscribe(target.scope);
+  if (!(await live.open(target.scope))) return;
   live.start();
 
   for (const button of document.querySelectorAll('.step-button')) {

@@ -55,13 +55,7 @@ async function start(target) {
   }
 
   // First paint over HTTP (also checks the scope), then the hub.
-  try {
-    await live.fetchSnapshot(target.scope);
-  } catch (error) {
-    scopeFailed(target.scope, error.message);
-    return;
-  }
-  live.subscribe(target.scope);
+  if (!(await live.open(target.scope))) return;
   live.start();
   alerts.load();
   refreshDeadLetters();

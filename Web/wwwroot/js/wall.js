@@ -57,12 +57,7 @@ async function start(target) {
     onScopeError: (scope, error) => { if (scope === target.scope) scopeFailed(scope, error.message); },
   });
 
-  try {
-    await live.fetchSnapshot(target.scope);
-  } catch (error) {
-    scopeFailed(target.scope, error.message);
-    return;
-  }
+  if (!(await live.open(target.scope))) return;
 
   // The scope, every region below it (their children are the enterprises), and the enterprises of
   // the shipment stages (their children are the stage lines, live).

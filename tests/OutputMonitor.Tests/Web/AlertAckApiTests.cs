@@ -40,8 +40,7 @@ public sealed class AlertAckApiTests(TestWebApp app) : IClassFixture<TestWebApp>
         Assert.Equal(("cleared", "张经理"), (cleared.Status, cleared.AcknowledgedBy));
 
         var late = await _http.PostAsync("/api/alerts/ent-2.p1.down.ack/ack", null);
-        Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
-        Assert.Equal("application/problem+json", late.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(HttpStatusCode.Conflict, late);
     }
 
     [Theory]
@@ -57,8 +56,7 @@ public sealed class AlertAckApiTests(TestWebApp app) : IClassFixture<TestWebApp>
     public async Task Bad_acknowledgements_get_problem_details(string path, string? body, HttpStatusCode expected)
     {
         var response = await _http.PostAsync(path, body is null ? null : new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(expected, response);
     }
 
     [Fact]

@@ -65,8 +65,7 @@ public sealed class ApiTests : IClassFixture<TestWebApp>
     public async Task Bad_requests_get_problem_details(string path, HttpStatusCode expected)
     {
         var response = await _http.GetAsync(path);
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(expected, response);
     }
 
     [Fact]

@@ -67,8 +67,7 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
     public async Task Bad_history_queries_name_the_parameter(string path, string field)
     {
         var response = await _http.GetAsync(path);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(HttpStatusCode.BadRequest, response);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(field, json.RootElement.GetProperty("field").GetString());
     }
@@ -81,8 +80,7 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
     public async Task History_of_bad_or_unknown_scopes_is_refused(string path, HttpStatusCode expected)
     {
         var response = await _http.GetAsync(path);
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(expected, response);
     }
 
     [Fact]
@@ -125,8 +123,7 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
     public async Task Bad_alert_queries_get_problem_details(string path, HttpStatusCode expected)
     {
         var response = await _http.GetAsync(path);
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(expected, response);
     }
 
     internal static Alert Alert(string id, string scope, string status, DateTimeOffset raisedAt) => new()

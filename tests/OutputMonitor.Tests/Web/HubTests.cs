@@ -185,6 +185,21 @@ public sealed class HubTests(TestWebApp app) : IClassFixture<TestWebApp>, IAsync
         Assert.Contains(error, refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("region:nowhere")]
+    [InlineData("line:ent-1/p1")]
+    public async Task Unsubscribing_from_a_scope_not_held_changes_nothing(string scope)
+    {
+        var (connection, inbox) = await ConnectAsync();
+        var before = Good(await connection.InvokeAsync<JsonElement>("Subscribe", "line:ent-3/p1"));
+
+        await connection.InvokeAsync("Unsubscribe", scope);
+
+        await IngestAsync("ent-3", "p1", 6);
+        await inbox.WaitForAsync("line:ent-3/p1", s => Good(s) == before + 6);
+    }
+
     [Fact]
     public async Task An_oversized_scope_is_refused_without_echoing_it()
     {

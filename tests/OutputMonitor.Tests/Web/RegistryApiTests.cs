@@ -75,8 +75,7 @@ public sealed class RegistryApiTests(TestWebApp app) : IClassFixture<TestWebApp>
 
         var response = await PutAsync("/api/registry/enterprises/bad-co", body);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(HttpStatusCode.BadRequest, response);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var errors = json.RootElement.GetProperty("errors").EnumerateObject().Select(e => e.Name).ToList();
         Assert.Contains(field, errors);
@@ -101,9 +100,28 @@ public sealed class RegistryApiTests(TestWebApp app) : IClassFixture<TestWebApp>
 
         var response = await PutAsync(path, body);
 
-        Assert.Equal(expected, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(expected, response);
         Assert.Equal(before, await _http.GetStringAsync("/api/registry"));
+    }
+
+    [Theory]
+    [InlineData("/api/registry/enterprises/Bad_Co", HttpStatusCode.BadRequest)]
+    [InlineData("/api/registry/enterprises/..%2F..%2Fetc", HttpStatusCode.BadRequest)]
+    [InlineData("/api/registry/enterprises/%E4%B8%AD", HttpStatusCode.BadRequest)]
+    [InlineData("/api/registry/enterprises/ghost", HttpStatusCode.NotFound)]
+    public async Task Deleting_a_bad_or_unknown_enterprise_gets_problem_details_and_changes_nothing(string path, HttpStatusCode expected)
+    {
+        var before = await _http.GetStringAsync("/api/registry");
+        ProblemAssert.Is(expected, await _http.DeleteAsync(path));
+        Assert.Equal(before, await _http.GetStringAsync("/api/registry"));
+    }
+
+    [Fact]
+    public async Task An_oversized_id_is_refused_without_echoing_it()
+    {
+        var response = await PutAsync("/api/registry/chains/" + new string('c', 5000), """{ "name": "X" }""");
+        ProblemAssert.Is(HttpStatusCode.BadRequest, response);
+        Assert.True((await response.Content.ReadAsStringAsync()).Length < 1000);
     }
 
     [Fact]
@@ -120,16 +138,14 @@ public sealed class RegistryApiTests(TestWebApp app) : IClassFixture<TestWebApp>
     {
         var lines = string.Join(",", Enumerable.Range(0, 20_000).Select(i => $"{{ \"id\": \"l{i}\", \"name\": \"{new string('x', 40)}\", \"kind\": \"production\" }}"));
         var response = await PutAsync("/api/registry/enterprises/huge-co", $"{{ \"name\": \"X\", \"region\": \"city-a\", \"lines\": [ {lines} ] }}");
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(HttpStatusCode.RequestEntityTooLarge, response);
     }
 
     [Fact]
     public async Task A_body_that_is_not_json_is_refused()
     {
         var response = await _http.PutAsync("/api/registry/chains/c-x", new StringContent("name=X", Encoding.UTF8, "application/x-www-form-urlencoded"));
-        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        ProblemAssert.Is(HttpStatusCode.UnsupportedMediaType, response);
     }
 
     private Task<HttpResponseMessage> PutAsync(string path, string json) =>
