@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace OutputMonitor.Alerts;
 
 /// <summary>An alert of spec/api.md: raised by a rule on a line or enterprise, acknowledged by a person, cleared when its condition ends.</summary>
@@ -17,9 +19,10 @@ public sealed record Alert
     [Id(4)] public required string Status { get; init; }
     [Id(5)] public required string Message { get; init; }
     [Id(6)] public required DateTimeOffset RaisedAt { get; init; }
-    [Id(7)] public DateTimeOffset? AcknowledgedAt { get; init; }
-    [Id(8)] public string? AcknowledgedBy { get; init; }
-    [Id(9)] public DateTimeOffset? ClearedAt { get; init; }
+    // Written as null while unset, as spec/api.md shows them (the API leaves other nulls out).
+    [Id(7)] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset? AcknowledgedAt { get; init; }
+    [Id(8)] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public string? AcknowledgedBy { get; init; }
+    [Id(9)] [JsonIgnore(Condition = JsonIgnoreCondition.Never)] public DateTimeOffset? ClearedAt { get; init; }
     [Id(10)] public AlertDetails? Details { get; init; }
 }
 

@@ -108,6 +108,11 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
         Assert.Equal("shipment_shortfall", alert.GetProperty("kind").GetString());
         Assert.Equal(1_000_000m, alert.GetProperty("details").GetProperty("plan").GetDecimal());
         Assert.Equal("month", alert.GetProperty("details").GetProperty("period").GetString());
+        Assert.Equal(
+            ["id", "scope", "kind", "severity", "status", "message", "raisedAt", "acknowledgedAt", "acknowledgedBy", "clearedAt", "details"],
+            alert.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(JsonValueKind.Null, alert.GetProperty("acknowledgedAt").ValueKind);
+        Assert.Equal(JsonValueKind.Null, alert.GetProperty("clearedAt").ValueKind);
     }
 
     [Theory]
