@@ -724,6 +724,7 @@ export class LiveFeed {
     this.onScopeError = onScopeError;
     this.timeZone = timeZone;
     this.scopes = new Set();
+    this.subscribing = new Map();
     this.latest = new Map();
     this.lastDataAt = null;
     const staleSeconds = Number(params.get('staleAfter'));
@@ -791,7 +792,19 @@ export class LiveFeed {
     await Promise.all([...this.scopes].map(scope => this.invokeSubscribe(scope, fresh)));
   }
 
-  async invokeSubscribe(scope, fresh) {
+  /**
+   * One Subscribe per scope at a time: a page opening its scope while the connection comes up asks
+   * from both paths at once, and a second answer arriving late would count as new data.
+   */
+  invokeSubscribe(scope, fresh) {
+    const pending = this.subscribing.get(scope);
+    if (pending) return pending;
+    const call = this.subscribeOnce(scope, fresh).finally(() => this.subscribing.delete(scope));
+    this.subscribing.set(scope, call);
+    return call;
+  }
+
+  async subscribeOnce(scope, fresh) {
     try {
       const snapshot = await this.connection.invoke('Subscribe', scope);
       if (snapshot) this.accept(snapshot, fresh);

@@ -34,7 +34,9 @@ public sealed class MonitorCluster : IAsyncDisposable
 
     public IRegistryGrain Registry => Grains.GetRegistryGrain();
 
-    public static async Task<MonitorCluster> StartAsync(RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null)
+    /// <param name="settings">More configuration of the silo (e.g. <c>Alerts:EvaluateInterval</c>).</param>
+    public static async Task<MonitorCluster> StartAsync(
+        RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -53,7 +55,10 @@ public sealed class MonitorCluster : IAsyncDisposable
                 ["Registry:Path"] = registryFile,
                 ["Rollup:PushInterval"] = (pushInterval ?? TimeSpan.FromMinutes(10)).ToString(),
                 ["Redis:ConnectionString"] = redis,
+                // Alert rules run when a test says so, unless it asks for the reminder.
+                ["Alerts:EvaluateInterval"] = "01:00:00",
             });
+            host.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             host.Services.AddKeyedSingleton<TimeProvider>(MonitorServices.ClockKey, time);
             host.Services.AddOutputMonitorGrainServices();
         });
