@@ -55,6 +55,12 @@ public sealed class AlertRuleOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// When the registry is first loaded, activate every line and enterprise once so that each has
+    /// its reminder, and a line that never reports at all goes stale too.
+    /// </summary>
+    public bool WatchAllAtStart { get; set; } = true;
 }
 
 /// <summary>The registry file (configuration section <c>Registry</c>).</summary>

@@ -115,6 +115,31 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public async Task A_line_that_never_reports_goes_stale_counting_from_when_the_registry_was_loaded()
+    {
+        var time = new FakeTimeProvider(Midnight.AddHours(3));
+        var settings = new Dictionary<string, string?> { ["Alerts:EvaluateInterval"] = "00:00:01", ["Alerts:WatchAllAtStart"] = "true" };
+        await using var cluster = await MonitorCluster.StartAsync(TestRegistry.Small(), time, settings: settings);
+
+        // Loading the registry starts every line and enterprise once, and each evaluates its rules
+        // (ent-2/p1 made nothing of its 800 a day by 03:00: a shortfall). No line is ever called.
+        await cluster.Registry.GetVersionAsync();
+        await Eventually.HoldsAsync(
+            async () => (await OfKindAsync(cluster, "ent-2", AlertKinds.OutputShortfall)).Any(a => a.Scope == "line:ent-2/p1"),
+            TimeSpan.FromSeconds(10),
+            "ent-2/p1 started by the registry and its rules evaluated");
+        Assert.Empty(await OfKindAsync(cluster, "ent-2", AlertKinds.Stale));
+
+        time.Advance(TimeSpan.FromMinutes(15));
+        await Eventually.HoldsAsync(
+            async () => (await OfKindAsync(cluster, "ent-2", AlertKinds.Stale)).Any(a => a.Scope == "line:ent-2/p1"),
+            TimeSpan.FromSeconds(20),
+            "a stale alert on ent-2/p1, which never reported");
+        var stale = (await OfKindAsync(cluster, "ent-2", AlertKinds.Stale)).Single();
+        Assert.Null(stale.Details!.LastSeen);
+    }
+
+    [Fact]
     public async Task A_line_in_maintenance_or_without_a_plan_is_not_stale()
     {
         var time = new FakeTimeProvider(Midnight.AddHours(3));

@@ -55,9 +55,8 @@ public sealed class MonitorCluster : IAsyncDisposable
                 ["Registry:Path"] = registryFile,
                 ["Rollup:PushInterval"] = (pushInterval ?? TimeSpan.FromMinutes(10)).ToString(),
                 ["Redis:ConnectionString"] = redis,
-                // Alert rules run when a test says so, unless it asks for the reminder.
-                ["Alerts:EvaluateInterval"] = "01:00:00",
             });
+            host.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
             host.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             host.Services.AddKeyedSingleton<TimeProvider>(MonitorServices.ClockKey, time);
             host.Services.AddOutputMonitorGrainServices();

@@ -62,6 +62,7 @@ public sealed class WebProduct : IAsyncDisposable
             ["Orleans:GatewayPort"] = MosquittoBroker.FreePort().ToString(),
             ["Orleans:ClusterId"] = $"browser-{Guid.NewGuid():N}",
         });
+        builder.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddOutputMonitorWeb();
