@@ -471,14 +471,26 @@ export class HttpError extends Error {
   }
 }
 
-export async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+/** Fetches JSON; an error answer throws an HttpError with its problem's `detail` (or `title`). */
+async function requestJson(url, init = {}) {
+  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init.headers } });
   if (!response.ok) {
     let detail = '';
     try { const problem = await response.json(); detail = problem.detail || problem.title || ''; } catch { /* not JSON */ }
     throw new HttpError(response.status, detail || `HTTP ${response.status}`);
   }
   return response.json();
+}
+
+export function getJson(url) {
+  return requestJson(url);
+}
+
+/** POSTs a JSON body (none when `body` is undefined) and returns the JSON answer. */
+export function postJson(url, body) {
+  return requestJson(url, body === undefined
+    ? { method: 'POST' }
+    : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 export const api = {
@@ -492,6 +504,8 @@ export const api = {
   },
   registry: () => getJson('/api/registry'),
   alerts: (scope, status = 'open') => getJson(`/api/alerts?${new URLSearchParams({ scope, status })}`),
+  /** Acknowledges an alert as `by` (the server records "anonymous" when it is empty); answers the alert. */
+  acknowledge: (id, by) => postJson(`/api/alerts/${encodeURIComponent(id)}/ack`, by ? { by } : undefined),
   deadLetters: (enterprise, limit = 200) => getJson(`/api/deadletters?${new URLSearchParams({ enterprise, limit: String(limit) })}`),
 };
 
