@@ -30,25 +30,17 @@ internal sealed partial class MqttIngestionService(
     private volatile bool _stopping;
 
     /// <summary>The subscription: shared between the gateways where the broker supports it (not the embedded one).</summary>
-    public string Subscription => _options.UsesEmbeddedBroker ? TelemetryTopics.Subscription : $"$share/{_options.SharedGroup}/{TelemetryTopics.Subscription}";
+    public string Subscription => _options.UsesEmbeddedBroker || string.IsNullOrEmpty(_options.SharedGroup)
+        ? TelemetryTopics.Subscription
+        : $"$share/{_options.SharedGroup}/{TelemetryTopics.Subscription}";
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Take nothing new: leave the (shared) subscription first, so the broker sends our share to the
-        // other gateways instead of queueing it for us; then finish and acknowledge what is queued.
+        // Take nothing new (left unacknowledged, the broker sends it again), finish and acknowledge
+        // what is queued, then disconnect. The subscription stays with the persistent session: what
+        // devices publish while this gateway is down is queued for it, not dropped, which matters
+        // most when it is the only one (a restart, or every part stopped for maintenance).
         _stopping = true;
-        if (_client.IsConnected)
-        {
-            try
-            {
-                await _client.UnsubscribeAsync(Subscription, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogDisconnectFailed(logger, ex.Message);
-            }
-        }
-
         await pipeline.DrainAsync(gatewayOptions.Value.DrainTimeout);
         await base.StopAsync(cancellationToken);
         if (_client.IsConnected)
@@ -130,7 +122,7 @@ internal sealed partial class MqttIngestionService(
                 return false;
             }
 
-            // Always (idempotent): a gateway that stopped gracefully left its subscription behind.
+            // Always (idempotent): a new session, or a broker that did not keep the subscription.
             await _client.SubscribeAsync(
                 new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(Subscription).WithAtLeastOnceQoS()).Build(),
                 cancellationToken);

@@ -22,8 +22,13 @@ public sealed class MqttOptions
 
     public bool UseTls { get; set; }
 
-    /// <summary>The shared-subscription group the gateways split the load in (external brokers).</summary>
-    [RegularExpression("^[A-Za-z0-9_-]{1,64}$")]
+    /// <summary>
+    /// The shared-subscription group the gateways split the load in (external brokers). Empty: a
+    /// plain subscription, for one gateway at a broker that does not keep shared subscriptions over
+    /// its own restart (Mosquitto 2.0 restores a persistent session's plain subscriptions, not its
+    /// <c>$share</c> ones, and drops what devices publish before the gateway subscribes again).
+    /// </summary>
+    [RegularExpression("^[A-Za-z0-9_-]{0,64}$")]
     public string SharedGroup { get; set; } = "om-gateway";
 
     /// <summary>Clients without credentials may publish under om/v1/. Default: true only on a loopback listener.</summary>

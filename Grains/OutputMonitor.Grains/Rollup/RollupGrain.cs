@@ -87,8 +87,35 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
             ArmPush();
         }
 
-        await KeepAlertReminderAsync();
+        await TryKeepAlertReminderAsync();
     }
+
+    /// <summary>
+    /// The reminder is the alert rules' business, not ingestion's: a reminder service not ready yet
+    /// (a cluster starting, Redis away) must not fail the activation that takes telemetry. Retried
+    /// shortly, and at every activation until it is registered.
+    /// </summary>
+    private async Task TryKeepAlertReminderAsync()
+    {
+        try
+        {
+            await KeepAlertReminderAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogReminderFailed(Logger, Scope, ex);
+            _reminderRetry ??= this.RegisterGrainTimer(
+                async _ =>
+                {
+                    _reminderRetry?.Dispose();
+                    _reminderRetry = null;
+                    await TryKeepAlertReminderAsync();
+                },
+                new GrainTimerCreationOptions(TimeSpan.FromSeconds(10), Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = false });
+        }
+    }
+
+    private IGrainTimer? _reminderRetry;
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -121,7 +148,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
 
         // A scope's rules may have changed with it (plan, settings, or removed: its alerts clear).
         await EvaluateAlertsAsync();
-        await KeepAlertReminderAsync();
+        await TryKeepAlertReminderAsync();
         if (config is null)
         {
             DeactivateOnIdle();
@@ -624,6 +651,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registering the alert reminder of {Scope} failed; retried in 10 s")]
+    private static partial void LogReminderFailed(ILogger logger, ScopeId scope, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the alert changes of {Scope} to its alert book failed; they are resent at the next evaluation")]
     private static partial void LogAlertSendFailed(ILogger logger, ScopeId scope, Exception error);

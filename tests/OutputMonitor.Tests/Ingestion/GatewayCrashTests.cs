@@ -27,7 +27,7 @@ public sealed class GatewayCrashTests(MosquittoBroker broker) : IClassFixture<Mo
         var line = hosts.Grains.GetLineGrain("ent-1", "p1");
         const int Messages = 3000;
 
-        using (var gateway = GatewayProcess.Start(settings))
+        using (var gateway = ProductProcess.Start(ProductPart.Gateway, settings))
         {
             await using var device = await MqttTestClient.ConnectAsync(broker.Port);
             var now = DateTimeOffset.UtcNow;
@@ -58,7 +58,7 @@ public sealed class GatewayCrashTests(MosquittoBroker broker) : IClassFixture<Mo
             Assert.True((await line.GetSnapshotAsync())!.Today.Good < Messages, "the gateway died before the end of the stream");
         }
 
-        using var restarted = GatewayProcess.Start(settings);
+        using var restarted = ProductProcess.Start(ProductPart.Gateway, settings);
         await Eventually.HoldsAsync(async () => (await line.GetSnapshotAsync())!.Today.Good == Messages, TimeSpan.FromSeconds(60), $"the restarted gateway counts the rest; it wrote:\n{restarted.Output}");
         await Rollups.FlushAllAsync(hosts.Grains);
 

@@ -14,6 +14,7 @@ public sealed class MosquittoBroker : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _users;
     private readonly string? _acl;
+    private bool _persistent;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"om-mosquitto-{Guid.NewGuid():N}");
     private Process? _process;
 
@@ -31,6 +32,9 @@ public sealed class MosquittoBroker : IAsyncLifetime
     /// <summary>A broker that refuses anonymous clients: these users, and the ACL file's rules if given.</summary>
     public static MosquittoBroker WithUsers(Dictionary<string, string> users, string? acl = null) => new(users, acl);
 
+    /// <summary>An anonymous broker that keeps sessions and queued messages on disk across a graceful restart.</summary>
+    public static MosquittoBroker Persistent() => new(new Dictionary<string, string>(), null) { _persistent = true };
+
     public int Port { get; private set; } = FreePort();
 
     public string Host => "127.0.0.1";
@@ -40,7 +44,7 @@ public sealed class MosquittoBroker : IAsyncLifetime
         Directory.CreateDirectory(_directory);
         var config = new StringBuilder()
             .AppendLine($"listener {Port} 127.0.0.1")
-            .AppendLine("persistence false")
+            .AppendLine(_persistent ? $"persistence true{Environment.NewLine}persistence_location {_directory}/" : "persistence false")
             .AppendLine("max_queued_messages 1000000")
             .AppendLine("max_inflight_messages 1000")
             .AppendLine("log_dest stderr")
@@ -70,13 +74,30 @@ public sealed class MosquittoBroker : IAsyncLifetime
         await File.WriteAllTextAsync(configFile, config.ToString());
 
         // Run as root, mosquitto drops to its own user before reading these files.
-        await RunAsync("chmod", ["-R", "a+rX", _directory]);
+        await RunAsync("chmod", ["-R", _persistent ? "a+rwX" : "a+rX", _directory]);
         await StartAsync(configFile);
     }
 
     /// <summary>Stops the broker (as a crash would) and starts it again on the same port.</summary>
     public async Task RestartAsync()
     {
+        Kill();
+        await StartAsync(Path.Combine(_directory, "mosquitto.conf"));
+    }
+
+    /// <summary>SIGTERM (a persistent broker writes its sessions and queues to disk), then starts it again on the same port.</summary>
+    public async Task RestartGracefullyAsync()
+    {
+        if (_process is { HasExited: false } running)
+        {
+            using (var signal = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", running.Id.ToString() }, UseShellExecute = false }))
+            {
+                await signal!.WaitForExitAsync();
+            }
+
+            await running.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
         Kill();
         await StartAsync(Path.Combine(_directory, "mosquitto.conf"));
     }

@@ -11,7 +11,20 @@ namespace OutputMonitor.Tests.Support;
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
+    private readonly string? _directory;
     private Process? _process;
+
+    public RedisServer()
+    {
+    }
+
+    private RedisServer(string directory) => _directory = directory;
+
+    /// <summary>
+    /// A server that writes every change to its append-only file before answering (as production
+    /// runs it), so that it can be killed and restarted without losing anything.
+    /// </summary>
+    public static RedisServer Durable() => new(Path.Combine(Path.GetTempPath(), $"om-redis-{Guid.NewGuid():N}"));
 
     public int Port { get; } = FreePort();
 
@@ -21,11 +34,25 @@ public sealed class RedisServer : IAsyncLifetime
     {
         var start = new ProcessStartInfo("redis-server")
         {
-            ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" },
+            ArgumentList = { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--protected-mode", "yes" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (_directory is null)
+        {
+            start.ArgumentList.Add("--appendonly");
+            start.ArgumentList.Add("no");
+        }
+        else
+        {
+            Directory.CreateDirectory(_directory);
+            foreach (var argument in new[] { "--appendonly", "yes", "--appendfsync", "always", "--dir", _directory })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start");
@@ -46,7 +73,25 @@ public sealed class RedisServer : IAsyncLifetime
         await connection.GetServer(ConnectionString).FlushAllDatabasesAsync();
     }
 
+    /// <summary>SIGKILL, then the same server again on the same port (a durable one with all it had).</summary>
+    public async Task RestartAsync()
+    {
+        Kill();
+        await InitializeAsync();
+    }
+
     public Task DisposeAsync()
+    {
+        Kill();
+        if (_directory is not null && Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void Kill()
     {
         if (_process is { HasExited: false })
         {
@@ -55,7 +100,7 @@ public sealed class RedisServer : IAsyncLifetime
         }
 
         _process?.Dispose();
-        return Task.CompletedTask;
+        _process = null;
     }
 
     private async Task WaitUntilReadyAsync()
