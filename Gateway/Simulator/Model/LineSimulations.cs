@@ -63,14 +63,14 @@ public sealed class ShiftLineSimulation : LineSimulation
     private readonly DailyCounter _states;
     private readonly DailyCounter _shipments;
 
-    public ShiftLineSimulation(SimLine line, int seed, IdTags ids, long emitFromMs, long sensorsFromMs)
+    public ShiftLineSimulation(SimLine line, int seed, IdTags ids, EmitFrom from)
         : base(line, seed, ids)
     {
         _states = new DailyCounter(day => DayTimeline.StateMessages(Profile, Line, Seed, day));
         _shipments = new DailyCounter(ShipmentCount);
-        Add(line.IsShipment ? new DayListCursor(line, ShipmentsOf, emitFromMs, includeLastBefore: false) : new OutputCursor(this, emitFromMs));
-        Add(new DayListCursor(line, StatesOf, emitFromMs, includeLastBefore: true));
-        Add(new SensorCursor(this, sensorsFromMs));
+        Add(line.IsShipment ? new DayListCursor(line, ShipmentsOf, from.ItemsMs, includeLastBefore: false) : new OutputCursor(this, from.ItemsMs));
+        Add(new DayListCursor(line, StatesOf, from.ItemsMs, from.CurrentState));
+        Add(new SensorCursor(this, from.SensorsMs));
     }
 
     public DayTimeline Timeline(DateOnly day)
@@ -151,13 +151,13 @@ public sealed class VesselLineSimulation : LineSimulation
     private const string Loading = "装船作业 vessel loading";
     private const string Waiting = "等待船舶 waiting for vessel";
 
-    public VesselLineSimulation(SimLine line, int seed, IdTags ids, long emitFromMs, long sensorsFromMs)
+    public VesselLineSimulation(SimLine line, int seed, IdTags ids, EmitFrom from)
         : base(line, seed, ids)
     {
         Schedule = new VesselSchedule(line, Profile, seed);
-        Add(new DayListCursor(line, ShipmentsOf, emitFromMs, includeLastBefore: false));
-        Add(new DayListCursor(line, StatesOf, emitFromMs, includeLastBefore: true));
-        Add(new SensorCursor(this, sensorsFromMs));
+        Add(new DayListCursor(line, ShipmentsOf, from.ItemsMs, includeLastBefore: false));
+        Add(new DayListCursor(line, StatesOf, from.ItemsMs, from.CurrentState));
+        Add(new SensorCursor(this, from.SensorsMs));
     }
 
     public VesselSchedule Schedule { get; }
