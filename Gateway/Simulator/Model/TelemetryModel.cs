@@ -99,6 +99,33 @@ public sealed class TelemetryModel
         return Math.Max(periodStart, horizon);
     }
 
+    /// <summary>
+    /// The items one line publishes with event times in [<paramref name="from"/>, <paramref name="to"/>),
+    /// every channel, with the ids and values of a live run with the same seed: a test can feed the
+    /// simulator's telemetry to a grain without MQTT (<see cref="TelemetryItem.ToReading"/>).
+    /// </summary>
+    /// <example>
+    /// A week of the demo's lagging rail line (wagon shortage), as the gateway would hand it to the line grain:
+    /// <code>
+    /// var items = TelemetryModel.Replay(RegistryJson.LoadDemo(), "hnic", "boke-rail", seed: 2026,
+    ///     new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.FromHours(8)), new DateTimeOffset(2026, 3, 23, 0, 0, 0, TimeSpan.FromHours(8)));
+    /// await grain.IngestAsync([.. items.Select(i => i.ToReading())]);
+    /// </code>
+    /// For vessel completions month by month, see <see cref="VesselLineSimulation.ShipmentsOfMonth"/>.
+    /// </example>
+    public static List<TelemetryItem> Replay(RegistryDocument registry, string enterpriseId, string lineId, int seed, DateTimeOffset from, DateTimeOffset to)
+    {
+        var (fromMs, toMs) = (CheckStart(from), to.ToUnixTimeMilliseconds());
+        var simulation = Create(FindLine(registry, enterpriseId, lineId, seed), seed, new IdTags(seed.ToString()), new EmitFrom(fromMs, fromMs, CurrentState: false));
+        var items = new List<TelemetryItem>();
+        simulation.Advance(toMs - 1, items);
+        return items;
+    }
+
+    /// <summary>One line's simulation on its own, to compute its days or months directly (no cursor is advanced).</summary>
+    public static LineSimulation ForLine(RegistryDocument registry, string enterpriseId, string lineId, int seed) =>
+        Create(FindLine(registry, enterpriseId, lineId, seed), seed, new IdTags(seed.ToString()), new EmitFrom(EarliestStartMs, EarliestStartMs, CurrentState: false));
+
     public void Advance(DateTimeOffset now, List<TelemetryItem> sink) => Advance(now.ToUnixTimeMilliseconds(), sink);
 
     public void Advance(long nowMs, List<TelemetryItem> sink)
@@ -116,6 +143,10 @@ public sealed class TelemetryModel
         LineProfile.Categorize(line.Enterprise, line.Definition) == LineCategory.Vessel
             ? new VesselLineSimulation(line, seed, ids, from)
             : new ShiftLineSimulation(line, seed, ids, from);
+
+    private static SimLine FindLine(RegistryDocument registry, string enterpriseId, string lineId, int seed) =>
+        SimLine.FromRegistry(registry, seed).FirstOrDefault(l => l.EnterpriseId == enterpriseId && l.LineId == lineId)
+            ?? throw new ArgumentException($"the registry has no line {enterpriseId}/{lineId}", nameof(lineId));
 
     private static long CheckStart(DateTimeOffset start)
     {
