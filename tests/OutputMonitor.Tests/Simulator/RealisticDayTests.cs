@@ -128,6 +128,35 @@ public class RealisticDayTests(DemoDayFixture day, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public void No_line_goes_longer_than_its_stale_after_minutes_without_a_message()
+    {
+        var (dayStart, dayEnd) = (SimulationRun.DemoDay.ToUnixTimeMilliseconds(), SimulationRun.DemoDay.AddDays(1).ToUnixTimeMilliseconds());
+        var published = day.Run.Messages
+            .SelectMany(m => TelemetryContract.Check(m.Message.Topic, m.Message.Payload, m.AtMs).Select(i => (i.LineKey, i.TimestampMs, m.AtMs)))
+            .ToLookup(i => i.LineKey);
+        var longestOfAll = TimeSpan.Zero;
+        foreach (var enterprise in day.Registry.Enterprises)
+        {
+            foreach (var line in enterprise.Lines)
+            {
+                var key = $"{enterprise.Id}/{line.Id}";
+                var staleAfter = TimeSpan.FromMinutes(line.Alerts?.StaleAfterMinutes ?? enterprise.Alerts?.StaleAfterMinutes ?? 15);
+
+                // Both by event time and by when the messages went out, over the whole plant day.
+                foreach (var times in new[] { published[key].Select(i => i.TimestampMs), published[key].Select(i => i.AtMs) })
+                {
+                    var sorted = times.Where(t => t < dayEnd).Append(dayStart).Append(dayEnd).Order().ToList();
+                    var longest = TimeSpan.FromMilliseconds(sorted.Zip(sorted.Skip(1), (a, b) => b - a).Max());
+                    Assert.True(longest < staleAfter, $"{key}: {longest} without a message (stale after {staleAfter})");
+                    longestOfAll = longest > longestOfAll ? longest : longestOfAll;
+                }
+            }
+        }
+
+        output.WriteLine($"longest silence of any line over the day: {longestOfAll} (by event time or by publishing in one-minute steps)");
+    }
+
+    [Fact]
     public void Devices_mix_epoch_milliseconds_and_rfc3339_with_the_plant_offset()
     {
         var tsKinds = day.Run.Messages.Take(5000)
