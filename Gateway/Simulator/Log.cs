@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OutputMonitor.Simulator.Model;
 
 namespace OutputMonitor.Simulator;
 
@@ -14,10 +15,10 @@ internal static partial class Log
     public static partial void ConnectionLost(ILogger logger);
 
     [LoggerMessage(4, LogLevel.Information, "Realistic simulation of {Lines} lines started: seed {Seed}, speed {Speed}, batch size {BatchSize}, backfill {Backfill}")]
-    public static partial void RealisticStarted(ILogger logger, int lines, int seed, double speed, int batchSize, bool backfill);
+    public static partial void RealisticStarted(ILogger logger, int lines, int seed, double speed, int batchSize, Backfill backfill);
 
-    [LoggerMessage(5, LogLevel.Information, "Backfill published {Items} items of today's history in {Messages} messages in {ElapsedMs} ms")]
-    public static partial void BackfillDone(ILogger logger, long items, long messages, long elapsedMs);
+    [LoggerMessage(5, LogLevel.Information, "Backfill published {Items} items of the history since {From:u} in {Messages} messages in {ElapsedMs} ms")]
+    public static partial void BackfillDone(ILogger logger, long items, long messages, DateTimeOffset from, long elapsedMs);
 
     [LoggerMessage(6, LogLevel.Information, "Load mode started: {Rate} items/s over {Lines} lines in messages of {BatchSize} items")]
     public static partial void LoadStarted(ILogger logger, int rate, int lines, int batchSize);

@@ -52,11 +52,22 @@ public sealed class SimulatorOptions : IValidatableObject
     public string? RegistryPath { get; set; }
 
     /// <summary>
-    /// Realistic mode: at start, publish the current plant day's history so far (in time slices, as
-    /// batches of up to 1000 items) with past event timestamps, so dashboards show a realistic day at once.
-    /// Replaying is safe: the same seed gives the same ids, which the system counts once.
+    /// Realistic mode: at start, publish the history so far (in time slices, as batches of up to 1000
+    /// items) with past event timestamps, so dashboards and alert rules see a realistic day (or
+    /// period, <see cref="BackfillPeriods"/>) at once. Replaying is safe: the same seed gives the same
+    /// ids, which the system counts once.
     /// </summary>
     public bool Backfill { get; set; } = true;
+
+    /// <summary>
+    /// With <see cref="Backfill"/>: each line's alert period so far (<c>alerts.shortfallPeriod</c>:
+    /// the plant day, the week from Monday, the month or the year), but at most the last 7 plant days
+    /// (the contract refuses older <c>ts</c>); false: the plant day only. A system counts a repeated
+    /// id once only while it remembers it (<c>Rollup:DedupeWindow</c>, 24 h): against a system whose
+    /// state outlives the simulator (Redis), restart the simulator with false, or days older than
+    /// that count twice. The one-command start keeps state in memory, so every start is fresh.
+    /// </summary>
+    public bool BackfillPeriods { get; set; } = true;
 
     /// <summary>The pace of the backfill, in items a second.</summary>
     [Range(100, 10_000_000)]

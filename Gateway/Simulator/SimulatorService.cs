@@ -32,7 +32,7 @@ internal sealed class SimulatorService(IOptions<SimulatorOptions> options, TimeP
         var settings = options.Value;
         await using var publisher = new MqttTelemetryPublisher(settings, logger, time);
         var connection = publisher.MaintainConnectionAsync(stoppingToken);
-        var backfill = settings.Backfill;
+        var backfill = RealisticSession.BackfillOf(settings);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -54,7 +54,7 @@ internal sealed class SimulatorService(IOptions<SimulatorOptions> options, TimeP
             catch (Exception ex)
             {
                 Log.SimulatorFailed(logger, ex, (long)RetryDelay.TotalMilliseconds);
-                backfill = false; // today's history went out already (or is being replayed live)
+                backfill = Backfill.None; // the history went out already (or is being replayed live)
                 try
                 {
                     await Task.Delay(RetryDelay, time, stoppingToken);
@@ -70,11 +70,11 @@ internal sealed class SimulatorService(IOptions<SimulatorOptions> options, TimeP
         Log.Stopped(logger);
     }
 
-    private async Task RunRealisticAsync(MqttTelemetryPublisher publisher, RegistryDocument registry, SimulatorOptions settings, bool backfill, CancellationToken cancellationToken)
+    private async Task RunRealisticAsync(MqttTelemetryPublisher publisher, RegistryDocument registry, SimulatorOptions settings, Backfill backfill, CancellationToken cancellationToken)
     {
         var session = new RealisticSession(registry, settings, time.GetUtcNow(), backfill);
         Log.RealisticStarted(logger, session.Model.Simulations.Count, settings.Seed, settings.Speed, settings.BatchSize, backfill);
-        if (backfill)
+        if (backfill != Backfill.None)
         {
             var started = time.GetTimestamp();
             long items = 0, messages = 0;
@@ -98,7 +98,7 @@ internal sealed class SimulatorService(IOptions<SimulatorOptions> options, TimeP
                 }
             }
 
-            Log.BackfillDone(logger, items, messages, (long)time.GetElapsedTime(started).TotalMilliseconds);
+            Log.BackfillDone(logger, items, messages, DateTimeOffset.FromUnixTimeMilliseconds(session.Model.EmitsFromMs), (long)time.GetElapsedTime(started).TotalMilliseconds);
         }
 
         using var timer = new PeriodicTimer(StepPeriod, time);

@@ -6,10 +6,14 @@ internal interface IChannelCursor
     void Advance(long nowMs, List<TelemetryItem> sink);
 }
 
+/// <summary>Where a line's channels start: items (sensors apart) at <see cref="ItemsMs"/>, sensors at <see cref="SensorsMs"/>.</summary>
+/// <param name="CurrentState">Report the state the line is in at <see cref="ItemsMs"/> even when it began earlier (a start without backfill).</param>
+public readonly record struct EmitFrom(long ItemsMs, long SensorsMs, bool CurrentState);
+
 /// <summary>
 /// A channel whose items come as whole plant days (state changes, shipments). Starts at the first
 /// item at or after <c>emitFrom</c>, or with <c>includeLastBefore</c> at the last one at or before
-/// it, so that a line's current state is always reported.
+/// it, so that a line's current state is reported.
 /// </summary>
 internal sealed class DayListCursor : IChannelCursor
 {

@@ -76,12 +76,14 @@ public sealed class LineProfile
         new(LineState.Down, "挖掘机故障 excavator breakdown", 2),
         new(LineState.Idle, "暴雨停工 heavy rain", 2, 20, 60),
         new(LineState.Idle, "爆破警戒 blasting clearance", 2, 15, 40),
+        new(LineState.Idle, "站台堆场满(车皮不足) siding stockpile full, wagon shortage", 2, 20, 60),
         new(LineState.Maintenance, "设备保养 equipment servicing", 1, 30, 60),
     ];
 
+    // Wagon shortage: most stops are long waits for empty wagons (see RailRatio).
     private static readonly StopReason[] RailStops =
     [
-        new(LineState.Idle, "等待车皮 waiting for wagons", 2, 20, 60),
+        new(LineState.Idle, "等待车皮(车皮不足) waiting for wagons, wagon shortage", 6, 90, 180),
         new(LineState.Maintenance, "线路维护 track maintenance", 1, 40, 60),
         new(LineState.Down, "装车站故障 loading station fault", 1),
     ];
@@ -109,6 +111,19 @@ public sealed class LineProfile
 
     public static readonly IReadOnlyList<string> VesselDestinations = ["Rizhao", "Qingdao", "Yantai"];
 
+    /// <summary>
+    /// The bauxite chain's standing disruption, which the demo's shortfall alerts are about: the railway
+    /// is short of wagons, so rail loading hauls 50–60 % of its plan a day, with long idle waits for
+    /// wagons; the siding stockpile at the mine is full, so the mine sends fewer haul trucks, 62–70 %
+    /// of its plan (about the tons the rail takes away). The river wharf and the vessels carry on from
+    /// the wharf's stockpile (86–100 % and 86–94 % of plan). Ratios are drawn per day (per month for
+    /// vessels); every rail and mine line of a registry has them.
+    /// </summary>
+    public static readonly (double Min, double Max) RailRatio = (0.50, 0.60);
+
+    /// <inheritdoc cref="RailRatio"/>
+    public static readonly (double Min, double Max) MineRatio = (0.62, 0.70);
+
     private LineProfile(SimLine line, int seed)
     {
         var rng = SimRandom.At(seed, line.KeyHash, Salt.Profile, 0);
@@ -134,7 +149,7 @@ public sealed class LineProfile
             LineCategory.Process => (ShiftPattern.ThreeShift, 2, 4, ProcessStops),
             LineCategory.Assembly => (TwoShifts(line, definition) ? ShiftPattern.TwoShift : ShiftPattern.ThreeShift, 2, 5, AssemblyStops),
             LineCategory.Mine => (ShiftPattern.ThreeShift, 1, 3, MineStops),
-            LineCategory.Rail => (ShiftPattern.Continuous, 1, 2, RailStops),
+            LineCategory.Rail => (ShiftPattern.Continuous, 3, 4, RailStops),
             LineCategory.Wharf => (ShiftPattern.Continuous, 1, 3, WharfStops),
             LineCategory.Truck => (ShiftPattern.TwoShift, 1, 2, TruckStops),
             LineCategory.Conveyor => (ShiftPattern.ThreeShift, 1, 3, ConveyorStops),
@@ -143,8 +158,8 @@ public sealed class LineProfile
 
         (Mode, From, Destinations, MinTons, MaxTons, MinRatio, MaxRatio) = Category switch
         {
-            LineCategory.Mine => ("truck", "采场 pit", ["铁路装车站 rail siding"], 40.0, 60.0, 0.94, 1.04),
-            LineCategory.Rail => ("rail", "铁路装车站 rail siding", ["内河码头 river wharf"], 3000.0, 4500.0, 0.86, 1.0),
+            LineCategory.Mine => ("truck", "采场 pit", ["铁路装车站 rail siding"], 40.0, 60.0, MineRatio.Min, MineRatio.Max),
+            LineCategory.Rail => ("rail", "铁路装车站 rail siding", ["内河码头 river wharf"], 3000.0, 4500.0, RailRatio.Min, RailRatio.Max),
             LineCategory.Wharf => ("barge", "内河码头 river wharf", ["锚地 anchorage"], 3000.0, 5000.0, 0.86, 1.0),
             LineCategory.Vessel => ("vessel", "锚地 anchorage", VesselDestinations, 50_000.0, 60_000.0, 0.86, 0.94),
             LineCategory.Conveyor => ("conveyor", null, [], 200.0, 600.0, 0.9, 1.02),
@@ -309,7 +324,8 @@ public sealed class LineProfile
             {
                 SensorSpec extra = category switch
                 {
-                    LineCategory.Mine => new("haul_trucks_active", rng.Between(8, 16), 1, 0.6, Decimals: 0),
+                    // Fewer trucks run while the siding stockpile is full.
+                    LineCategory.Mine => new("haul_trucks_active", Math.Round(rng.Between(8, 16) * (MineRatio.Min + MineRatio.Max) / 2), 1, 0.6, Decimals: 0),
                     LineCategory.Rail => new("train_speed_kmh", rng.Range(35, 55), 0, 2, Decimals: 1),
                     LineCategory.Wharf => new("river_level_m", rng.Range(4, 7), rng.Range(4, 7), 0.02),
                     LineCategory.Conveyor => new("belt_speed_m_s", rng.Range(3.5, 4.5), 0, 0.05),

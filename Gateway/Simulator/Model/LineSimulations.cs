@@ -63,14 +63,14 @@ public sealed class ShiftLineSimulation : LineSimulation
     private readonly DailyCounter _states;
     private readonly DailyCounter _shipments;
 
-    public ShiftLineSimulation(SimLine line, int seed, IdTags ids, long emitFromMs, long sensorsFromMs)
+    public ShiftLineSimulation(SimLine line, int seed, IdTags ids, EmitFrom from)
         : base(line, seed, ids)
     {
         _states = new DailyCounter(day => DayTimeline.StateMessages(Profile, Line, Seed, day));
         _shipments = new DailyCounter(ShipmentCount);
-        Add(line.IsShipment ? new DayListCursor(line, ShipmentsOf, emitFromMs, includeLastBefore: false) : new OutputCursor(this, emitFromMs));
-        Add(new DayListCursor(line, StatesOf, emitFromMs, includeLastBefore: true));
-        Add(new SensorCursor(this, sensorsFromMs));
+        Add(line.IsShipment ? new DayListCursor(line, ShipmentsOf, from.ItemsMs, includeLastBefore: false) : new OutputCursor(this, from.ItemsMs));
+        Add(new DayListCursor(line, StatesOf, from.ItemsMs, from.CurrentState));
+        Add(new SensorCursor(this, from.SensorsMs));
     }
 
     public DayTimeline Timeline(DateOnly day)
@@ -151,25 +151,47 @@ public sealed class VesselLineSimulation : LineSimulation
     private const string Loading = "装船作业 vessel loading";
     private const string Waiting = "等待船舶 waiting for vessel";
 
-    public VesselLineSimulation(SimLine line, int seed, IdTags ids, long emitFromMs, long sensorsFromMs)
+    public VesselLineSimulation(SimLine line, int seed, IdTags ids, EmitFrom from)
         : base(line, seed, ids)
     {
         Schedule = new VesselSchedule(line, Profile, seed);
-        Add(new DayListCursor(line, ShipmentsOf, emitFromMs, includeLastBefore: false));
-        Add(new DayListCursor(line, StatesOf, emitFromMs, includeLastBefore: true));
-        Add(new SensorCursor(this, sensorsFromMs));
+        Add(new DayListCursor(line, ShipmentsOf, from.ItemsMs, includeLastBefore: false));
+        Add(new DayListCursor(line, StatesOf, from.ItemsMs, from.CurrentState));
+        Add(new SensorCursor(this, from.SensorsMs));
     }
 
     public VesselSchedule Schedule { get; }
 
     public override LineState StateAt(long ms) => Schedule.LoadingAt(ms) is null ? LineState.Idle : LineState.Running;
 
-    public IReadOnlyList<TelemetryItem> ShipmentsOf(DateOnly day)
+    /// <summary>The vessels completed in the plant day, as the shipments the line reports at their completion.</summary>
+    public IReadOnlyList<ShipmentItem> ShipmentsOf(DateOnly day)
     {
         var (start, end) = Line.DayBounds(day);
         return [.. Schedule.Around(start, end)
             .Where(v => v.CompletionMs >= start && v.CompletionMs < end)
             .Select(v => new ShipmentItem(Line, $"{Line.LineId}-{Ids.For(v.CompletionMs)}-{v.Index}", v.Index, v.CompletionMs, v.Tons, Profile.Mode, Profile.From, v.To))];
+    }
+
+    /// <summary>
+    /// The vessels completed in the plant-local month containing <paramref name="day"/>, as the
+    /// shipments the simulator publishes for them (same id, <c>seq</c>, time and tons as a live run
+    /// with the same seed), in time order.
+    /// </summary>
+    /// <example>
+    /// A month of the demo's vessel pattern for a grain test, without MQTT:
+    /// <code>
+    /// var vessel = (VesselLineSimulation)TelemetryModel.ForLine(RegistryJson.LoadDemo(), "hnic", "boke-vessel", seed: 2026);
+    /// IReadOnlyList&lt;ShipmentItem&gt; march = vessel.ShipmentsOfMonth(new DateOnly(2026, 3, 1));
+    /// await lineGrain.IngestAsync([.. march.Select(s => s.ToReading())]);
+    /// </code>
+    /// The month's plan is <see cref="VesselSchedule.MonthPlan"/>; the vessels with their loading
+    /// starts are <see cref="VesselSchedule.VesselsOf"/> of <see cref="Schedule"/>.
+    /// </example>
+    public IReadOnlyList<ShipmentItem> ShipmentsOfMonth(DateOnly day)
+    {
+        var first = new DateOnly(day.Year, day.Month, 1);
+        return [.. Enumerable.Range(0, DateTime.DaysInMonth(day.Year, day.Month)).SelectMany(i => ShipmentsOf(first.AddDays(i)))];
     }
 
     /// <summary>The state at the day's start, then every loading start and completion of the day.</summary>

@@ -9,7 +9,7 @@ namespace OutputMonitor.Simulator.Model;
 /// </summary>
 public sealed class RealisticSession
 {
-    /// <summary>The backfill replays the day in slices of this much event time (and batches of up to 1000 items).</summary>
+    /// <summary>The backfill replays the past in slices of this much event time (and batches of up to 1000 items).</summary>
     public static readonly TimeSpan BackfillSlice = TimeSpan.FromMinutes(30);
 
     private readonly List<TelemetryItem> _items = [];
@@ -17,11 +17,11 @@ public sealed class RealisticSession
     private long _backfilledTo;
 
     public RealisticSession(RegistryDocument registry, SimulatorOptions options, DateTimeOffset start)
-        : this(registry, options, start, options.Backfill)
+        : this(registry, options, start, BackfillOf(options))
     {
     }
 
-    public RealisticSession(RegistryDocument registry, SimulatorOptions options, DateTimeOffset start, bool backfill)
+    public RealisticSession(RegistryDocument registry, SimulatorOptions options, DateTimeOffset start, Backfill backfill)
     {
         StartMs = start.ToUnixTimeMilliseconds();
         Clock = new SimClock(StartMs, options.Speed);
@@ -29,7 +29,7 @@ public sealed class RealisticSession
 
         // Accelerated events get ids of their own: they must not collide with a later real-time run.
         Model = new TelemetryModel(registry, options.Seed, start, backfill, Clock.IsRealTime ? null : $"{options.Seed}x{RunTag(start)}");
-        _backfilledTo = backfill ? Model.EmitsFromMs - 1 : StartMs;
+        _backfilledTo = backfill == Backfill.None ? StartMs : Model.EmitsFromMs - 1;
     }
 
     public TelemetryModel Model { get; }
@@ -38,7 +38,11 @@ public sealed class RealisticSession
 
     public long StartMs { get; }
 
-    /// <summary>The next slice of today's history up to the start, or null when the backfill is done (or off).</summary>
+    /// <summary>What <see cref="SimulatorOptions.Backfill"/> and <see cref="SimulatorOptions.BackfillPeriods"/> ask for.</summary>
+    public static Backfill BackfillOf(SimulatorOptions options) =>
+        !options.Backfill ? Backfill.None : options.BackfillPeriods ? Backfill.Period : Backfill.Day;
+
+    /// <summary>The next slice of the history up to the start, or null when the backfill is done (or off).</summary>
     public List<SimMessage>? NextBackfillSlice()
     {
         if (_backfilledTo >= StartMs)

@@ -33,7 +33,7 @@ public class SimulatorHostingTests
 
         Assert.Contains(host.Services.GetServices<IHostedService>(), s => s is SimulatorService);
         var options = host.Services.GetRequiredService<IOptions<SimulatorOptions>>().Value;
-        Assert.Equal(("127.0.0.1", 1883, 1.0, null, 1, 0, true, 2026, 1), (options.Host, options.Port, options.Speed, options.MessagesPerSecond, options.BatchSize, options.SyntheticLines, options.Backfill, options.Seed, options.QoS));
+        Assert.Equal(("127.0.0.1", 1883, 1.0, null, 1, 0, true, true, 2026, 1), (options.Host, options.Port, options.Speed, options.MessagesPerSecond, options.BatchSize, options.SyntheticLines, options.Backfill, options.BackfillPeriods, options.Seed, options.QoS));
     }
 
     [Theory]
@@ -51,6 +51,18 @@ public class SimulatorHostingTests
         using var host = Build((key, value));
 
         await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+    }
+
+    [Theory]
+    [InlineData("Simulator:Backfill", "yes")]
+    [InlineData("Simulator:BackfillPeriods", "week")]
+    public async Task A_switch_that_is_not_true_or_false_refuses_to_start_naming_the_key(string key, string value)
+    {
+        using var host = Build((key, value));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+        Assert.Contains($"'{key}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{value}'", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

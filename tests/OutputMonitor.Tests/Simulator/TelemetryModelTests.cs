@@ -39,7 +39,7 @@ public class TelemetryModelTests(ITestOutputHelper output)
 
         var time = new FakeTimeProvider(Morning);
         var restarted = new SimulationRun();
-        var session = new RealisticSession(Demo, new SimulatorOptions { Backfill = true }, time.GetUtcNow());
+        var session = new RealisticSession(Demo, new SimulatorOptions { Backfill = true, BackfillPeriods = false }, time.GetUtcNow());
         while (session.NextBackfillSlice() is { } slice)
         {
             restarted.Collect(slice, time);
@@ -59,9 +59,9 @@ public class TelemetryModelTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_backfill_covers_the_plant_day_so_far_with_past_timestamps_only()
+    public void The_day_backfill_covers_the_plant_day_so_far_with_past_timestamps_only()
     {
-        var session = new RealisticSession(Demo, new SimulatorOptions { Backfill = true }, Morning);
+        var session = new RealisticSession(Demo, new SimulatorOptions { Backfill = true, BackfillPeriods = false }, Morning);
         var run = new SimulationRun();
         var time = new FakeTimeProvider(Morning);
         while (session.NextBackfillSlice() is { } slice)
@@ -100,7 +100,7 @@ public class TelemetryModelTests(ITestOutputHelper output)
         var monthEnd = monthStart.AddMonths(1);
         var plan = (double)hnic.Enterprises[0].Lines.Single(l => l.Id == "boke-vessel").Plan!.TonsPerMonth!.Value;
         var time = new FakeTimeProvider(monthStart);
-        var model = new TelemetryModel(hnic, 2026, monthStart, backfill: false);
+        var model = new TelemetryModel(hnic, 2026, monthStart, Backfill.None);
         var items = new List<TelemetryItem>();
         var vessels = new List<ShipmentItem>();
         while (time.GetUtcNow() < monthEnd)
