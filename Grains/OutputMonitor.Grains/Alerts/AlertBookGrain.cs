@@ -13,7 +13,8 @@ public sealed class AlertBookGrainState
 /// <summary>The alerts of one enterprise, for the alert queries; written coalesced.</summary>
 [Reentrant]
 public sealed class AlertBookGrain(
-    [PersistentState("alerts", MonitorServices.StorageName)] IPersistentState<AlertBookGrainState> state) : Grain, IAlertBookGrain
+    [PersistentState("alerts", MonitorServices.StorageName)] IPersistentState<AlertBookGrainState> state,
+    IAlertDispatcher dispatcher) : Grain, IAlertBookGrain
 {
     /// <summary>Cleared alerts kept per enterprise; open ones are always kept.</summary>
     public const int ClearedKept = 500;
@@ -66,7 +67,10 @@ public sealed class AlertBookGrain(
             }
         }
 
+        // As stored (a kept acknowledgement included), taken before the write lets another call in.
+        IReadOnlyList<Alert> changes = [.. alerts.Select(a => book.GetValueOrDefault(a.Id, a))];
         await Writer.WriteAsync();
+        dispatcher.Dispatch(changes);
 
         // The live push to dashboards; the book above is the record, which pages read on (re)connect.
         await GrainFactory.GetGrain<IAlertFeedGrain>(0).PublishAsync(alerts);

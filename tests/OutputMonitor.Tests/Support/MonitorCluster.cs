@@ -34,7 +34,9 @@ public sealed class MonitorCluster : IAsyncDisposable
 
     public IRegistryGrain Registry => Grains.GetRegistryGrain();
 
-    public static async Task<MonitorCluster> StartAsync(RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null)
+    /// <param name="settings">Configuration over the defaults, e.g. <c>Mqtt:*</c> and <c>Alerts:*</c>.</param>
+    public static async Task<MonitorCluster> StartAsync(
+        RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -53,7 +55,10 @@ public sealed class MonitorCluster : IAsyncDisposable
                 ["Registry:Path"] = registryFile,
                 ["Rollup:PushInterval"] = (pushInterval ?? TimeSpan.FromMinutes(10)).ToString(),
                 ["Redis:ConnectionString"] = redis,
+                // No broker here: alert changes would go to whatever listens on 127.0.0.1:1883. Tests of delivery set Mqtt:*.
+                ["Alerts:PublishMqtt"] = "false",
             });
+            host.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             host.Services.AddKeyedSingleton<TimeProvider>(MonitorServices.ClockKey, time);
             host.Services.AddOutputMonitorGrainServices();
         });
