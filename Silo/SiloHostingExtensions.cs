@@ -59,6 +59,7 @@ public static class SiloHostingExtensions
     {
         services.AddOutputMonitorClusterSettings();
         services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AlertRuleOptions>().BindConfiguration(AlertRuleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryFileValidator>());
         services.TryAddKeyedSingleton(MonitorServices.ClockKey, TimeProvider.System);
@@ -67,7 +68,8 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>
-    /// The grain storage: in this process (the one-silo start), or Redis through the shared connection. Both use Orleans' own
+    /// The grain storage and the reminder table (the alert rules' timers that survive deactivation
+    /// and restarts): in this process (the one-silo start), or Redis through the shared connection. Both use Orleans' own
     /// binary format with the [Id]/[Alias] contracts of the state classes, not JSON with CLR type
     /// names that break on a rename (and cannot key dictionaries by scope).
     /// </summary>
@@ -82,12 +84,22 @@ public static class SiloHostingExtensions
                 storage.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
             });
             UseOrleansSerializer<Orleans.Persistence.RedisStorageOptions>(silo);
+            silo.UseRedisReminderService(_ => { });
+            silo.Services.AddOptions<RedisReminderTableOptions>().Configure<RedisConnection>((reminders, connection) =>
+            {
+                reminders.ConfigurationOptions = connection.Configuration;
+                reminders.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
+            });
         }
         else
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (services, _) =>
                 new InProcessGrainStorage(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>())));
+            silo.UseInMemoryReminderService();
         }
+
+        // Alerts:EvaluateInterval may be shorter than Orleans' default minimum of a minute.
+        silo.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
 
         return silo;
     }

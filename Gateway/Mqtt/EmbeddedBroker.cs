@@ -41,9 +41,20 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Gate
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_server is not null)
+        if (_server is null)
+        {
+            return;
+        }
+
+        try
         {
             await _server.StopAsync(new MqttServerStopOptionsBuilder().Build());
+        }
+        catch (InvalidOperationException ex)
+        {
+            // MQTTnet's TCP adapter can race its own listener list while stopping ("Collection was
+            // modified"); the sessions are closed by then, and Dispose releases the listeners left.
+            LogStopRaced(logger, ex);
         }
     }
 
@@ -82,6 +93,9 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Gate
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The embedded broker dropped a message for {ClientId}: its queue of {Limit} (Mqtt:MaxPendingMessages) is full; {Dropped} dropped so far")]
     private static partial void LogDropped(ILogger logger, string clientId, long dropped, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The embedded MQTT broker's stop raced inside MQTTnet; its listeners are released on dispose")]
+    private static partial void LogStopRaced(ILogger logger, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Embedded MQTT broker listening on {Address}:{Port} (anonymous clients allowed: {Anonymous})")]
     private static partial void LogStarted(ILogger logger, string address, int port, bool anonymous);

@@ -44,6 +44,25 @@ public sealed class RollupOptions
     public int MaxDedupeIdsPerLine { get; set; } = 2_000_000;
 }
 
+/// <summary>How often alert rules are evaluated (configuration section <c>Alerts</c>; its delivery settings share it).</summary>
+public sealed class AlertRuleOptions
+{
+    public const string Section = "Alerts";
+
+    /// <summary>
+    /// Each line and enterprise with rules evaluates them this often, by a reminder: a line that
+    /// never sends again still goes stale on time, also after a restart.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan EvaluateInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// When the registry is first loaded, activate every line and enterprise once so that each has
+    /// its reminder, and a line that never reports at all goes stale too.
+    /// </summary>
+    public bool WatchAllAtStart { get; set; } = true;
+}
+
 /// <summary>The registry file (configuration section <c>Registry</c>).</summary>
 public sealed class RegistryOptions
 {

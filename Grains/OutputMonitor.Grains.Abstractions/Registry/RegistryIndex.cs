@@ -181,6 +181,7 @@ public sealed class RegistryIndex
                 Parents = parents,
                 Children = [.. enterprise.Lines.Select(l => new ChildRef(ScopeId.Line(enterprise.Id!, l.Id!), l.Name!, l.NameEn))],
                 EnterpriseAlerts = enterprise.Alerts,
+                Lines = enterprise.Lines,
             };
 
             foreach (var line in enterprise.Lines)

@@ -26,6 +26,9 @@ public sealed record ScopeConfig
     /// <summary>The enterprise's alert defaults (lines and enterprises).</summary>
     [Id(7)] public AlertSettings? EnterpriseAlerts { get; init; }
 
+    /// <summary>The enterprise's lines (enterprises only): the plans its own shortfall rules add up.</summary>
+    [Id(8)] public IReadOnlyList<LineDefinition> Lines { get; init; } = [];
+
     /// <summary>A text that changes whenever anything above changes, to push only real changes.</summary>
     public string Fingerprint() => RegistryJson.Serialize(this);
 }

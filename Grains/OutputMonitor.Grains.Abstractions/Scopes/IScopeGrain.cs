@@ -28,6 +28,12 @@ public interface IScopeGrain : IGrainWithStringKey
     Task<bool> WatchAsync(IScopeWatcher watcher);
 
     Task UnwatchAsync(IScopeWatcher watcher);
+
+    /// <summary>
+    /// Evaluates this scope's alert rules now (lines and enterprises; others have none) and sends
+    /// what changed to the enterprise's alert book. A reminder calls it every <c>Alerts:EvaluateInterval</c>.
+    /// </summary>
+    Task EvaluateAlertsAsync();
 }
 
 /// <summary>A production or shipment line. Key: <c>{enterprise}/{line}</c>.</summary>

@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OutputMonitor.Alerts;
+using OutputMonitor.Registry;
 using OutputMonitor.Rollup;
 using OutputMonitor.Scopes;
 using OutputMonitor.Snapshots;
@@ -18,8 +20,9 @@ public sealed class AggregateGrain(
     [PersistentState("aggregate", MonitorServices.StorageName)] IPersistentState<AggregateGrainState> state,
     [FromKeyedServices(MonitorServices.ClockKey)] TimeProvider clock,
     IOptions<RollupOptions> options,
+    IOptions<AlertRuleOptions> alertOptions,
     ILogger<AggregateGrain> logger)
-    : RollupGrain<AggregateGrainState>(state, clock, options, logger), IAggregateGrain
+    : RollupGrain<AggregateGrainState>(state, clock, options, alertOptions, logger), IAggregateGrain
 {
     /// <summary>Days of each child kept for the children list (today and the two before).</summary>
     private const int ChildDaysKept = 3;
@@ -103,7 +106,7 @@ public sealed class AggregateGrain(
         return Task.FromResult<ScopeSnapshot?>(BaseSnapshot(now, plan) with
         {
             Oee = Scope.Kind == ScopeKind.Enterprise ? EnterpriseOee(now, today) : null,
-            ActiveAlerts = State.ChildStatuses.Values.Sum(s => s.ActiveAlerts),
+            ActiveAlerts = State.Alerts.Open.Count + State.ChildStatuses.Values.Sum(s => s.ActiveAlerts),
             Children = children,
         });
     }
@@ -111,7 +114,7 @@ public sealed class AggregateGrain(
     protected override ChildStatus CurrentStatus(DateTimeOffset now)
     {
         var plan = default(GoodAndTons);
-        var alerts = 0;
+        var alerts = State.Alerts.Open.Count;
         foreach (var status in State.ChildStatuses.Values)
         {
             plan += status.PlanPerDay;
@@ -119,6 +122,44 @@ public sealed class AggregateGrain(
         }
 
         return new ChildStatus { PlanPerDay = plan, ActiveAlerts = alerts };
+    }
+
+    protected override bool HasAlertRules => Scope.Kind == ScopeKind.Enterprise;
+
+    /// <summary>
+    /// An enterprise's own shortfalls: its units against the sum of its production lines' plans,
+    /// its tons against the sum of its shipment lines' plans, with the enterprise's alert settings.
+    /// </summary>
+    protected override IReadOnlyList<AlertCondition>? EvaluateRules(DateTimeOffset now)
+    {
+        if (!HasAlertRules)
+        {
+            return null;
+        }
+
+        if (Config is not { } config)
+        {
+            return [];
+        }
+
+        var settings = EffectiveAlertSettings.Resolve(null, config.EnterpriseAlerts);
+        List<AlertCondition> conditions = [];
+        foreach (var (figure, kind, lineKind) in new[]
+        {
+            (ShortfallFigure.Good, AlertKinds.OutputShortfall, LineKinds.Production),
+            (ShortfallFigure.Tons, AlertKinds.ShipmentShortfall, LineKinds.Shipment),
+        })
+        {
+            var lines = config.Lines.Where(l => l.Kind == lineKind).ToList();
+            var reading = ShortfallRule.Evaluate(
+                State.Buckets, figure, first => lines.Sum(l => ShortfallRule.PeriodPlan(l.Plan, figure, settings.Period, first)), settings, Zone, now);
+            if (reading is not null)
+            {
+                conditions.Add(ShortfallRule.Condition(reading, kind, config.Name, figure));
+            }
+        }
+
+        return conditions;
     }
 
     protected override void OnMaintenance(DateTimeOffset now)

@@ -46,9 +46,10 @@ public sealed class AlertBookGrain(
     public async Task RecordAsync(IReadOnlyList<Alert> alerts)
     {
         var book = state.State.Alerts;
+        var stored = new List<Alert>(alerts.Count);
         foreach (var alert in alerts)
         {
-            book[alert.Id] = book.TryGetValue(alert.Id, out var known) && known.AcknowledgedAt is not null && alert.AcknowledgedAt is null
+            var merged = book.TryGetValue(alert.Id, out var known) && known.AcknowledgedAt is not null && alert.AcknowledgedAt is null
                 ? alert with
                 {
                     Status = alert.Status == AlertStatuses.Active ? AlertStatuses.Acknowledged : alert.Status,
@@ -56,6 +57,8 @@ public sealed class AlertBookGrain(
                     AcknowledgedBy = known.AcknowledgedBy,
                 }
                 : alert;
+            book[alert.Id] = merged;
+            stored.Add(merged);
         }
 
         var cleared = book.Values.Where(a => a.Status == AlertStatuses.Cleared).ToList();
@@ -67,12 +70,11 @@ public sealed class AlertBookGrain(
             }
         }
 
-        // As stored (a kept acknowledgement included), taken before the write lets another call in.
-        IReadOnlyList<Alert> changes = [.. alerts.Select(a => book.GetValueOrDefault(a.Id, a))];
         await Writer.WriteAsync();
-        dispatcher.Dispatch(changes);
+        dispatcher.Dispatch(stored);
 
-        // The live push to dashboards; the book above is the record, which pages read on (re)connect.
-        await GrainFactory.GetGrain<IAlertFeedGrain>(0).PublishAsync(alerts);
+        // The live push to dashboards, as stored (a rule re-reporting an acknowledged alert does not
+        // know of the acknowledgement); the book is the record, which pages read on (re)connect.
+        await GrainFactory.GetGrain<IAlertFeedGrain>(0).PublishAsync(stored);
     }
 }

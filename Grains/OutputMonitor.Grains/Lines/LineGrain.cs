@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using OutputMonitor.Alerts;
 using OutputMonitor.Registry;
 using OutputMonitor.Rollup;
 using OutputMonitor.Scopes;
@@ -19,8 +20,9 @@ public sealed partial class LineGrain(
     [PersistentState("line", MonitorServices.StorageName)] IPersistentState<LineGrainState> state,
     [FromKeyedServices(MonitorServices.ClockKey)] TimeProvider clock,
     IOptions<RollupOptions> options,
+    IOptions<AlertRuleOptions> alertOptions,
     ILogger<LineGrain> logger)
-    : RollupGrain<LineGrainState>(state, clock, options, logger), ILineGrain
+    : RollupGrain<LineGrainState>(state, clock, options, alertOptions, logger), ILineGrain
 {
     /// <summary>Sensors kept per line; names past it are ignored.</summary>
     public const int MaxSensors = 256;
@@ -84,6 +86,7 @@ public sealed partial class LineGrain(
         }
 
         State.Duplicates += duplicates;
+        State.LastArrival = nowMs;
         if (statusChanged)
         {
             MarkStatusChanged();
@@ -93,6 +96,13 @@ public sealed partial class LineGrain(
         {
             SnapshotChanged();
             await WriteAsync();
+        }
+
+        // A stale line is heard again, or a down one changed state: clear now, not at the next reminder.
+        var open = State.Alerts.Open;
+        if (open.ContainsKey(AlertKinds.Stale) || (statusChanged && open.ContainsKey(AlertKinds.Down)))
+        {
+            await EvaluateAlertsAsync();
         }
 
         return new IngestResult { Accepted = accepted, Duplicates = duplicates };
@@ -123,7 +133,70 @@ public sealed partial class LineGrain(
             SeqGaps = State.SeqGaps,
             Duplicates = State.Duplicates,
             Sensors = State.Sensors.ToDictionary(s => s.Key, s => s.Value.Value, StringComparer.Ordinal),
+            ActiveAlerts = State.Alerts.Open.Count,
         });
+    }
+
+    protected override bool HasAlertRules => true;
+
+    /// <summary>
+    /// Shortfall (units for production lines, tons for shipment lines) against the period's plan;
+    /// stale while the plan expects work and the line is not in maintenance; down for longer than the grace.
+    /// </summary>
+    protected override IReadOnlyList<AlertCondition> EvaluateRules(DateTimeOffset now)
+    {
+        if (Line is not { } line)
+        {
+            return [];
+        }
+
+        var settings = EffectiveAlertSettings.Resolve(line.Alerts, Config!.EnterpriseAlerts);
+        var figure = line.Kind == LineKinds.Shipment ? ShortfallFigure.Tons : ShortfallFigure.Good;
+        var name = Config.Name;
+        List<AlertCondition> conditions = [];
+        var shortfall = ShortfallRule.Evaluate(State.Buckets, figure, first => ShortfallRule.PeriodPlan(line.Plan, figure, settings.Period, first), settings, Zone, now);
+        if (shortfall is not null)
+        {
+            conditions.Add(ShortfallRule.Condition(shortfall, figure == ShortfallFigure.Tons ? AlertKinds.ShipmentShortfall : AlertKinds.OutputShortfall, name, figure));
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var current = State.Timeline.Current;
+        var todayPlan = PlanMath.PerDay(line.Plan, PlantCalendar.LocalDate(now, Zone));
+        var planExpectsWork = figure == ShortfallFigure.Tons ? todayPlan.Tons > 0 : todayPlan.Good > 0;
+        if (planExpectsWork && current?.State != LineState.Maintenance)
+        {
+            // Never heard from: silent since the rules began watching it.
+            var heard = State.LastArrival ?? State.Alerts.WatchingSince ?? nowMs;
+            var silent = nowMs - heard >= (long)settings.StaleAfter.TotalMilliseconds;
+            var lastArrival = State.LastArrival is { } arrival ? DateTimeOffset.FromUnixTimeMilliseconds(arrival) : (DateTimeOffset?)null;
+            conditions.Add(new AlertCondition(
+                AlertKinds.Stale,
+                AlertSeverities.Warning,
+                silent,
+                silent,
+                lastArrival is { } last
+                    ? $"{name}：自 {Local(last)} 起 {(int)settings.StaleAfter.TotalMinutes} 分钟以上没有数据"
+                    : $"{name}：{(int)settings.StaleAfter.TotalMinutes} 分钟以上没有收到任何数据",
+                new AlertDetails { LastSeen = lastArrival }));
+        }
+
+        if (current is { State: LineState.Down } down)
+        {
+            var since = DateTimeOffset.FromUnixTimeMilliseconds(down.Timestamp);
+            conditions.Add(new AlertCondition(
+                AlertKinds.Down,
+                AlertSeverities.Critical,
+                true,
+                now - since > settings.Grace,
+                $"{name}：自 {Local(since)} 起停机，超过 {(int)settings.Grace.TotalMinutes} 分钟",
+                new AlertDetails { Since = since }));
+        }
+
+        return conditions;
+
+        // Plant-local, as the people on the line read the time.
+        string Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     protected override ChildStatus CurrentStatus(DateTimeOffset now)
@@ -154,6 +227,7 @@ public sealed partial class LineGrain(
         {
             PlanPerDay = PlanMath.PerDay(line.Plan, today),
             State = State.Timeline.Current?.State ?? LineState.Unknown,
+            ActiveAlerts = State.Alerts.Open.Count,
             Oee = oee,
         };
     }

@@ -19,6 +19,9 @@ public sealed class LineGrainState : RollupState
 
     /// <summary>The newest value of each sensor, by event time.</summary>
     [Id(6)] public Dictionary<string, SensorSample> Sensors { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>When telemetry last arrived, by the product's clock (Unix ms): what the stale rule watches, whatever the devices' clocks say.</summary>
+    [Id(7)] public long? LastArrival { get; set; }
 }
 
 [GenerateSerializer, Immutable, Alias("om.SensorSample")]

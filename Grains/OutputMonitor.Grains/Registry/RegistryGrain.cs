@@ -11,6 +11,9 @@ public sealed class RegistryGrainState
 {
     [Id(0)] public RegistryDocument? Document { get; set; }
     [Id(1)] public long Version { get; set; }
+
+    /// <summary>Every line and enterprise of this registry version has been activated once (and so has its alert reminder).</summary>
+    [Id(2)] public long WatchedVersion { get; set; }
 }
 
 /// <summary>
@@ -22,8 +25,12 @@ public sealed class RegistryGrainState
 public sealed partial class RegistryGrain(
     [PersistentState("registry", MonitorServices.StorageName)] IPersistentState<RegistryGrainState> state,
     IOptions<RegistryOptions> options,
+    IOptions<AlertRuleOptions> alertOptions,
     ILogger<RegistryGrain> logger) : Grain, IRegistryGrain
 {
+    /// <summary>Scopes activated at a time when every line and enterprise is started once.</summary>
+    private const int WatchConcurrency = 32;
+
     private CoalescedWriter? _writer;
     private RegistryIndex _index = null!;
 
@@ -40,6 +47,39 @@ public sealed partial class RegistryGrain(
 
         _index = new RegistryIndex(state.State.Document);
         LogLoaded(logger, state.State.Version, state.State.Document.Regions.Count, state.State.Document.Enterprises.Count, _index.LineCount);
+        if (alertOptions.Value.WatchAllAtStart && state.State.WatchedVersion < state.State.Version)
+        {
+            // After activation, not in it: the scopes ask this grain for their config as they start.
+            this.RegisterGrainTimer(WatchAllAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
+        }
+    }
+
+    /// <summary>
+    /// Starts every line and enterprise once, which registers the reminder of its alert rules: a
+    /// line that never sends a message still goes stale. Later registry changes start the scopes
+    /// they touch themselves. Redis keeps the reminders, so this runs once per registry there.
+    /// </summary>
+    private async Task WatchAllAsync(CancellationToken cancellationToken)
+    {
+        var version = state.State.Version;
+        var scopes = _index.Configs.Keys.Where(s => s.Kind is ScopeKind.Line or ScopeKind.Enterprise).ToList();
+        try
+        {
+            foreach (var chunk in scopes.Chunk(WatchConcurrency))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await Task.WhenAll(chunk.Select(scope => GrainFactory.GetScopeGrain(scope).EvaluateAlertsAsync()));
+            }
+
+            state.State.WatchedVersion = Math.Max(state.State.WatchedVersion, version);
+            await Writer.WriteAsync();
+            LogWatched(logger, scopes.Count, version);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The next activation tries again; meanwhile telemetry starts the lines that report.
+            LogWatchFailed(logger, version, ex);
+        }
     }
 
     public Task<RegistryDocument> GetDocumentAsync() => Task.FromResult(_index.Document);
@@ -154,6 +194,12 @@ public sealed partial class RegistryGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry version {Version}: {Regions} regions, {Enterprises} enterprises, {Lines} lines")]
     private static partial void LogLoaded(ILogger logger, long version, int regions, int enterprises, int lines);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert rules watching all {Scopes} lines and enterprises of registry version {Version}")]
+    private static partial void LogWatched(ILogger logger, int scopes, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Starting the alert rules of every scope of registry version {Version} failed; retried at the next activation")]
+    private static partial void LogWatchFailed(ILogger logger, long version, Exception error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registry version {Version} applied; {Scopes} scopes reconfigured")]
     private static partial void LogChanged(ILogger logger, long version, int scopes);

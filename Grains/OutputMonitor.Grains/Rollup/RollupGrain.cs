@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OutputMonitor.Alerts;
 using OutputMonitor.Persistence;
 using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
@@ -13,7 +14,7 @@ namespace OutputMonitor.Rollup;
 /// snapshots and history. Reentrant: every change happens in one synchronous turn, and awaiting a
 /// write lets other calls join the next one.
 /// </summary>
-public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
+public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IRemindable
     where TState : RollupState, new()
 {
     private readonly IPersistentState<TState> _persistent;
@@ -36,11 +37,17 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
     private bool _snapshotArmed;
     private long _lastSnapshotTicks = long.MinValue / 2;
 
-    protected RollupGrain(IPersistentState<TState> persistent, TimeProvider clock, IOptions<RollupOptions> options, ILogger logger)
+    /// <summary>The reminder that evaluates the alert rules.</summary>
+    private const string AlertReminder = "alerts";
+
+    private readonly TimeSpan _evaluateInterval;
+
+    protected RollupGrain(IPersistentState<TState> persistent, TimeProvider clock, IOptions<RollupOptions> options, IOptions<AlertRuleOptions> alertOptions, ILogger logger)
     {
         _persistent = persistent;
         Clock = clock;
         Options = options.Value;
+        _evaluateInterval = alertOptions.Value.EvaluateInterval;
         Logger = logger;
     }
 
@@ -79,6 +86,8 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
         {
             ArmPush();
         }
+
+        await KeepAlertReminderAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -110,10 +119,102 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             await PushAsync();
         }
 
+        // A scope's rules may have changed with it (plan, settings, or removed: its alerts clear).
+        await EvaluateAlertsAsync();
+        await KeepAlertReminderAsync();
         if (config is null)
         {
             DeactivateOnIdle();
         }
+    }
+
+    /// <summary>
+    /// The rules' verdicts now; null for scopes without rules (regions, chains). A line or
+    /// enterprise removed from the registry returns none, which clears its open alerts.
+    /// </summary>
+    protected virtual IReadOnlyList<AlertCondition>? EvaluateRules(DateTimeOffset now) => null;
+
+    /// <summary>Whether this kind of scope has alert rules (and so a reminder while it is in the registry).</summary>
+    protected virtual bool HasAlertRules => false;
+
+    /// <summary>The start of this scope's alert ids, <c>{enterprise}.{line}</c> or <c>{enterprise}</c>: the book is the first part.</summary>
+    private string AlertIdPrefix => Scope.Kind == ScopeKind.Line ? $"{Scope.Id}.{Scope.LineId}" : Scope.Id;
+
+    public async Task EvaluateAlertsAsync()
+    {
+        var now = Clock.GetUtcNow();
+        var tracker = State.Alerts;
+        var conditions = EvaluateRules(now);
+        if (conditions is null)
+        {
+            return;
+        }
+
+        if (tracker.Apply(AlertIdPrefix, Scope.ToString(), conditions, now))
+        {
+            // Parents count open alerts; dashboards show them.
+            MarkStatusChanged();
+            SnapshotChanged();
+            await WriteAsync();
+        }
+
+        await SendAlertChangesAsync();
+    }
+
+    /// <summary>Sends the changes the book has not confirmed (after they are durable here); on failure the next evaluation resends them.</summary>
+    private async Task SendAlertChangesAsync()
+    {
+        var tracker = State.Alerts;
+        if (tracker.Unsent.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<Alert> changes = [.. tracker.Unsent];
+        try
+        {
+            await GrainFactory.GetGrain<IAlertBookGrain>(Scope.Id).RecordAsync(changes);
+            tracker.Confirmed(changes);
+        }
+        catch (Exception ex)
+        {
+            LogAlertSendFailed(Logger, Scope, ex);
+        }
+    }
+
+    Task IRemindable.ReceiveReminder(string reminderName, Orleans.Runtime.TickStatus status) =>
+        reminderName == AlertReminder ? EvaluateAlertsAsync() : Task.CompletedTask;
+
+    /// <summary>
+    /// A scope with rules keeps a reminder, which activates it to evaluate them even when no
+    /// message ever comes again; a scope without (or removed) drops its reminder. Registered once,
+    /// not at every activation: the reminder table is shared storage.
+    /// </summary>
+    private async Task KeepAlertReminderAsync()
+    {
+        var tracker = State.Alerts;
+        var wanted = Config is not null && HasAlertRules ? (long)_evaluateInterval.TotalMilliseconds : 0;
+        if (wanted > 0)
+        {
+            tracker.WatchingSince ??= Clock.GetUtcNow().ToUnixTimeMilliseconds();
+        }
+
+        if (tracker.ReminderPeriodMs == wanted)
+        {
+            return;
+        }
+
+        if (wanted > 0)
+        {
+            await this.RegisterOrUpdateReminder(AlertReminder, _evaluateInterval, _evaluateInterval);
+        }
+        else if (await this.GetReminder(AlertReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        tracker.ReminderPeriodMs = wanted;
+        await Writer.WriteAsync();
     }
 
     public abstract Task<ScopeSnapshot?> GetSnapshotAsync();
@@ -523,6 +624,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the alert changes of {Scope} to its alert book failed; they are resent at the next evaluation")]
+    private static partial void LogAlertSendFailed(ILogger logger, ScopeId scope, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push from {Scope} to its parents failed; it is retried")]
     private static partial void LogPushFailed(ILogger logger, ScopeId scope, Exception error);

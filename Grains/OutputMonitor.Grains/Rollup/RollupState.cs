@@ -22,6 +22,9 @@ public class RollupState
     private ScopeConfig? _config;
     [Id(1)] public BucketSet Buckets { get; set; } = new();
     [Id(2)] public List<Outbox> Outboxes { get; set; } = [];
+
+    /// <summary>Lines and enterprises: their open alerts (other scopes have no rules).</summary>
+    [Id(3)] public Alerts.AlertTracker Alerts { get; set; } = new();
 }
 
 /// <summary>

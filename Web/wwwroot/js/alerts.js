@@ -1,12 +1,15 @@
 // Alerts page: alerts.html?scope={any scope}. The open alerts in and below the scope
-// (GET /api/alerts?status=open), newest first, kept current by the hub's `alert` messages.
+// (GET /api/alerts?status=open), newest first, kept current by the hub's `alert` messages; each
+// shows its status (who acknowledged it and when) and an active one an acknowledge button.
 
 import {
   t, el, setText, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, OpenAlerts, nameOf, pageUrl, parseScope,
-  fmtDateTime, fmtNumber, alertLabels, DEFAULT_TIME_ZONE,
+  fmtDateTime, fmtNumber, alertLabels, alertItemProps, ackButton, initAckControls, mayAcknowledge, DEFAULT_TIME_ZONE,
 } from './common.js';
 
 initPage();
+initAckControls();
+document.getElementById('action-column').hidden = !mayAcknowledge();
 const target = scopeParam(['region', 'chain', 'enterprise', 'line'], 'alerts.html?scope=region:henan');
 if (target) start(target);
 
@@ -62,14 +65,15 @@ async function start(target) {
     empty.hidden = list.length !== 0;
     setText(empty, alerts.available ? t('alerts.empty') : t('alerts.unavailable'));
     document.getElementById('alert-rows').replaceChildren(...list.map(alert => {
-      const labels = alertLabels(alert);
-      const row = el('tr', { class: `severity-${alert.severity}`, dataset: { id: alert.id, status: alert.status } },
+      const labels = alertLabels(alert, timeZone);
+      const row = el('tr', alertItemProps(alerts, alert),
         el('td', { text: labels.severity }),
         el('td', { text: labels.kind }),
         el('td', {}, scopeLink(alert.scope)),
         el('td', {}, alert.message, details(alert)),
         el('td', {}, el('time', { datetime: alert.raisedAt, text: fmtDateTime(alert.raisedAt, timeZone) })),
-        el('td', { text: alert.status === 'acknowledged' && alert.acknowledgedBy ? `${labels.status} · ${alert.acknowledgedBy}` : labels.status }));
+        el('td', { class: 'alert-status', text: labels.status }),
+        mayAcknowledge() ? el('td', { class: 'alert-action' }, ackButton(alerts, alert)) : null);
       if (!firstLoad && !seen.has(alert.id)) row.classList.add('is-new');
       seen.add(alert.id);
       return row;

@@ -60,8 +60,8 @@ const strings = {
     'unit.t': '吨',
     'unit.perHour': '/小时',
     'plant.lines': '产线与装运线',
-    'plant.alerts': '活跃告警',
-    'plant.noAlerts': '无活跃告警',
+    'plant.alerts': '未关闭的告警',
+    'plant.noAlerts': '无未关闭的告警',
     'line.history': '历史',
     'line.step.1m': '分钟',
     'line.step.1h': '小时',
@@ -108,12 +108,25 @@ const strings = {
     'alerts.message': '内容',
     'alerts.raisedAt': '发生时间',
     'alerts.status': '状态',
+    'alerts.action': '操作',
     'severity.critical': '严重',
     'severity.warning': '警告',
     'severity.info': '提示',
     'status.active': '活跃',
     'status.acknowledged': '已确认',
     'status.cleared': '已解除',
+    'status.acknowledgedBy': '已确认 · {by} · {time}',
+    'ack.button': '确认',
+    'ack.busy': '确认中…',
+    'ack.buttonTitle': '确认此告警：记录确认人和时间',
+    'ack.name': '确认人',
+    'ack.namePlaceholder': '你的名字（可选）',
+    'ack.nameTitle': '确认告警时记录的名字，保存在本浏览器中；不填则记为匿名',
+    'ack.anonymous': '匿名',
+    'ack.cleared': '告警已解除，无需确认：{detail}',
+    'ack.unknown': '告警不存在：{detail}',
+    'ack.failed': '确认失败：{detail}',
+    'ack.dismiss': '关闭',
     'alertKind.shipment_shortfall': '装运不足',
     'alertKind.output_shortfall': '产出不足',
     'alertKind.stale': '数据中断',
@@ -182,8 +195,8 @@ const strings = {
     'unit.t': 't',
     'unit.perHour': '/h',
     'plant.lines': 'Production and shipment lines',
-    'plant.alerts': 'Active alerts',
-    'plant.noAlerts': 'No active alerts',
+    'plant.alerts': 'Open alerts',
+    'plant.noAlerts': 'No open alerts',
     'line.history': 'History',
     'line.step.1m': 'Minute',
     'line.step.1h': 'Hour',
@@ -230,12 +243,25 @@ const strings = {
     'alerts.message': 'Message',
     'alerts.raisedAt': 'Raised',
     'alerts.status': 'Status',
+    'alerts.action': 'Action',
     'severity.critical': 'Critical',
     'severity.warning': 'Warning',
     'severity.info': 'Info',
     'status.active': 'Active',
     'status.acknowledged': 'Acknowledged',
     'status.cleared': 'Cleared',
+    'status.acknowledgedBy': 'Acknowledged by {by} · {time}',
+    'ack.button': 'Acknowledge',
+    'ack.busy': 'Acknowledging…',
+    'ack.buttonTitle': 'Acknowledge this alert: records who and when',
+    'ack.name': 'Acknowledge as',
+    'ack.namePlaceholder': 'your name (optional)',
+    'ack.nameTitle': 'The name recorded when you acknowledge an alert, kept in this browser; anonymous when empty',
+    'ack.anonymous': 'anonymous',
+    'ack.cleared': 'The alert has cleared, nothing to acknowledge: {detail}',
+    'ack.unknown': 'No such alert: {detail}',
+    'ack.failed': 'Could not acknowledge: {detail}',
+    'ack.dismiss': 'Dismiss',
     'alertKind.shipment_shortfall': 'Shipment shortfall',
     'alertKind.output_shortfall': 'Output shortfall',
     'alertKind.stale': 'No telemetry',
@@ -471,14 +497,26 @@ export class HttpError extends Error {
   }
 }
 
-export async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' } });
+/** Fetches JSON; an error answer throws an HttpError with its problem's `detail` (or `title`). */
+async function requestJson(url, init = {}) {
+  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init.headers } });
   if (!response.ok) {
     let detail = '';
     try { const problem = await response.json(); detail = problem.detail || problem.title || ''; } catch { /* not JSON */ }
     throw new HttpError(response.status, detail || `HTTP ${response.status}`);
   }
   return response.json();
+}
+
+export function getJson(url) {
+  return requestJson(url);
+}
+
+/** POSTs a JSON body (none when `body` is undefined) and returns the JSON answer. */
+export function postJson(url, body) {
+  return requestJson(url, body === undefined
+    ? { method: 'POST' }
+    : { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 export const api = {
@@ -492,6 +530,8 @@ export const api = {
   },
   registry: () => getJson('/api/registry'),
   alerts: (scope, status = 'open') => getJson(`/api/alerts?${new URLSearchParams({ scope, status })}`),
+  /** Acknowledges an alert as `by` (the server records "anonymous" when it is empty); answers the alert. */
+  acknowledge: (id, by) => postJson(`/api/alerts/${encodeURIComponent(id)}/ack`, by ? { by } : undefined),
   deadLetters: (enterprise, limit = 200) => getJson(`/api/deadletters?${new URLSearchParams({ enterprise, limit: String(limit) })}`),
 };
 
@@ -724,6 +764,7 @@ export class LiveFeed {
     this.onScopeError = onScopeError;
     this.timeZone = timeZone;
     this.scopes = new Set();
+    this.subscribing = new Map();
     this.latest = new Map();
     this.lastDataAt = null;
     const staleSeconds = Number(params.get('staleAfter'));
@@ -791,7 +832,19 @@ export class LiveFeed {
     await Promise.all([...this.scopes].map(scope => this.invokeSubscribe(scope, fresh)));
   }
 
-  async invokeSubscribe(scope, fresh) {
+  /**
+   * One Subscribe per scope at a time: a page opening its scope while the connection comes up asks
+   * from both paths at once, and a second answer arriving late would count as new data.
+   */
+  invokeSubscribe(scope, fresh) {
+    const pending = this.subscribing.get(scope);
+    if (pending) return pending;
+    const call = this.subscribeOnce(scope, fresh).finally(() => this.subscribing.delete(scope));
+    this.subscribing.set(scope, call);
+    return call;
+  }
+
+  async subscribeOnce(scope, fresh) {
     try {
       const snapshot = await this.connection.invoke('Subscribe', scope);
       if (snapshot) this.accept(snapshot, fresh);
@@ -864,38 +917,80 @@ export class LiveFeed {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Open alerts of a scope: GET /api/alerts?status=open, then the hub's `alert` messages.
+// Open alerts of a scope: GET /api/alerts?status=open, then the hub's `alert` messages, and the
+// acknowledge button (POST /api/alerts/{id}/ack) of the alerts page and the plant view.
 
 /**
  * The open (active or acknowledged) alerts of a scope, newest first. `load()` fetches them;
- * `apply(alert)` takes a pushed change (a cleared alert leaves the set). `onChange` gets the list.
+ * `apply(alert)` takes a change from the hub or from an acknowledgement's answer, so both paths
+ * land on the same entry (by id; an older change than the one held is ignored, and a cleared
+ * alert never comes back: the lifecycle only moves forward). `acknowledge(id)` posts an
+ * acknowledgement. `onChange` gets the list after every change, the acknowledgements in flight
+ * included (`pending`).
  */
 export class OpenAlerts {
   constructor(scope, onChange) {
     this.scope = scope;
     this.onChange = onChange;
     this.byId = new Map();
+    this.closed = new Set(); // ids known cleared or gone: a late or older message must not bring them back
+    this.pending = new Set(); // ids being acknowledged
     this.available = true;
   }
 
   async load() {
     try {
       const alerts = await api.alerts(this.scope, 'open');
-      this.byId = new Map(alerts.map(alert => [alert.id, alert]));
+      this.byId = new Map(alerts.filter(alert => !this.closed.has(alert.id)).map(alert => [alert.id, alert]));
       this.available = true;
     } catch (error) {
       console.warn('alerts not available:', error.message);
       this.available = false;
     }
-    this.onChange(this.list());
+    this.changed();
   }
 
   apply(alert) {
-    if (!alert?.id) return;
+    if (this.take(alert)) this.changed();
+  }
+
+  /** Takes a change without telling onChange; false when it changes nothing. */
+  take(alert) {
+    if (!alert?.id || this.closed.has(alert.id)) return false;
     const held = this.byId.get(alert.id);
-    if (held && changedAt(held) > changedAt(alert)) return;
-    if (alert.status === 'cleared') this.byId.delete(alert.id);
+    if (held && changedAt(held) > changedAt(alert)) return false;
+    if (alert.status === 'cleared') this.close(alert.id);
     else this.byId.set(alert.id, alert);
+    return true;
+  }
+
+  /** The alert has cleared, or the server does not know it: it leaves the list for good. */
+  close(id) {
+    this.closed.add(id);
+    this.byId.delete(id);
+  }
+
+  /**
+   * Acknowledges an alert as the name in the page's name field. The answer updates the entry (the
+   * hub's message for it converges on the same one); a 404 or 409 means the alert is gone or
+   * cleared, so it leaves the list. Every failure is shown with the server's reason.
+   */
+  async acknowledge(id) {
+    if (this.pending.has(id)) return;
+    this.pending.add(id);
+    showAckProblem(null);
+    this.changed();
+    try {
+      this.take(await api.acknowledge(id, ackName()));
+    } catch (error) {
+      if (error.status === 404 || error.status === 409) this.close(id);
+      showAckProblem({ key: error.status === 409 ? 'ack.cleared' : error.status === 404 ? 'ack.unknown' : 'ack.failed', detail: error.message });
+    }
+    this.pending.delete(id);
+    this.changed();
+  }
+
+  changed() {
     this.onChange(this.list());
   }
 
@@ -908,15 +1003,95 @@ function changedAt(alert) {
   return Math.max(...[alert.raisedAt, alert.acknowledgedAt, alert.clearedAt].filter(Boolean).map(Date.parse), 0);
 }
 
-/** An alert's kind and severity labels. */
-export function alertLabels(alert) {
+/**
+ * Whether the current user may acknowledge alerts: `alert` one in particular, none at all (the
+ * name field and the pages' action column). Everyone may for now. Sign-in and roles come with the
+ * security issue (spec/api.md: viewers may not, managers may in their enterprises); every button
+ * and the name field ask only this function, so hiding them for viewers is a change here alone.
+ */
+export function mayAcknowledge(alert = null) {
+  return true;
+}
+
+const ACK_NAME_KEY = 'om.ackName';
+
+/** The name in the page's name field ('' when none: the server records "anonymous"). */
+function ackName() {
+  return document.getElementById('ack-name')?.value.trim() ?? '';
+}
+
+/**
+ * Fills #ack-controls (alerts page, plant view) with the "your name" field, remembered in this
+ * browser, and the place where a refused acknowledgement is explained. Nothing when the user may
+ * not acknowledge.
+ */
+export function initAckControls() {
+  const container = document.getElementById('ack-controls');
+  if (!container || !mayAcknowledge()) return;
+  let stored = '';
+  try { stored = localStorage.getItem(ACK_NAME_KEY) ?? ''; } catch { /* storage blocked: not remembered */ }
+  const field = el('input', { id: 'ack-name', type: 'text', maxlength: '100', autocomplete: 'name', value: stored, dataset: { i18nPlaceholder: 'ack.namePlaceholder', i18nTitle: 'ack.nameTitle' } });
+  field.addEventListener('input', () => {
+    try { localStorage.setItem(ACK_NAME_KEY, field.value.trim()); } catch { /* not remembered */ }
+  });
+  const notice = el('p', { id: 'ack-problem', class: 'ack-problem', role: 'alert', hidden: true },
+    el('span', { class: 'ack-problem-text' }),
+    el('button', { type: 'button', class: 'ack-dismiss', dataset: { i18n: 'ack.dismiss' }, on: { click: () => showAckProblem(null) } }));
+  container.replaceChildren(el('label', { class: 'ack-name' }, el('span', { dataset: { i18n: 'ack.name' } }), field), notice);
+  applyI18n(container);
+  document.addEventListener('om:lang', () => showAckProblem(shownProblem));
+}
+
+let shownProblem = null;
+
+/** Shows why an acknowledgement was refused ({ key, detail }), or hides the notice (null). */
+function showAckProblem(problem) {
+  shownProblem = problem;
+  const notice = document.getElementById('ack-problem');
+  if (!notice) {
+    if (problem) showError(t(problem.key, { detail: problem.detail }));
+    return;
+  }
+  notice.hidden = !problem;
+  setText(notice.querySelector('.ack-problem-text'), problem ? t(problem.key, { detail: problem.detail }) : '');
+}
+
+/** The attributes of an alert's row, list item or ticker item: severity class, id, status, and aria-busy while it is being acknowledged. */
+export function alertItemProps(alerts, alert, className = '') {
+  return {
+    class: `${className} severity-${alert.severity}`.trim(),
+    dataset: { id: alert.id, status: alert.status },
+    'aria-busy': alerts.pending.has(alert.id) ? 'true' : null,
+  };
+}
+
+/**
+ * The acknowledge button of an alert, disabled while its acknowledgement is in flight (the page
+ * marks the alert's row aria-busy meanwhile); null when there is nothing to acknowledge or the
+ * user may not.
+ */
+export function ackButton(alerts, alert) {
+  if (alert.status !== 'active' || !mayAcknowledge(alert)) return null;
+  const busy = alerts.pending.has(alert.id);
+  return el('button', {
+    type: 'button', class: 'ack-button', disabled: busy,
+    text: t(busy ? 'ack.busy' : 'ack.button'), title: t('ack.buttonTitle'),
+    on: { click: () => alerts.acknowledge(alert.id) },
+  });
+}
+
+/** An alert's kind, severity and status labels; an acknowledged one's status says who and when (in the time zone). */
+export function alertLabels(alert, timeZone = DEFAULT_TIME_ZONE) {
   const kindKey = `alertKind.${alert.kind}`;
   const severityKey = `severity.${alert.severity}`;
   const statusKey = `status.${alert.status}`;
+  const by = !alert.acknowledgedBy || alert.acknowledgedBy === 'anonymous' ? t('ack.anonymous') : alert.acknowledgedBy;
   return {
     kind: strings.zh[kindKey] ? t(kindKey) : alert.kind,
     severity: strings.zh[severityKey] ? t(severityKey) : alert.severity,
-    status: strings.zh[statusKey] ? t(statusKey) : alert.status,
+    status: alert.status === 'acknowledged'
+      ? t('status.acknowledgedBy', { by, time: fmtDateTime(alert.acknowledgedAt, timeZone) })
+      : strings.zh[statusKey] ? t(statusKey) : alert.status,
   };
 }
 

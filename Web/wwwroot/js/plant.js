@@ -1,11 +1,12 @@
 // Plant view: plant.html?scope=enterprise:{id}. Every line's output today against plan, rate,
 // state and time in state, OEE and its factors, scrap, tons (shipment lines), a sparkline of the
-// last 3 hours, the enterprise's open alerts and its dead-letter count. Live through the hub.
+// last 3 hours, the enterprise's open alerts (with their status and an acknowledge button on the
+// active ones) and its dead-letter count. Live through the hub.
 
 import {
   t, el, setText, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, OpenAlerts, api, nameOf, pageUrl,
   fmtMoney, fmtUnits, fmtTons, fmtNumber, fmtPct, fmtDuration, fmtTime, fmtDateTime, plantDay, stateLabel, alertLabels,
-  DEFAULT_TIME_ZONE, renderFigures,
+  DEFAULT_TIME_ZONE, renderFigures, alertItemProps, ackButton, initAckControls,
 } from './common.js';
 import { sparkline, progressBar, updateProgress } from './charts.js';
 
@@ -16,6 +17,7 @@ const DEAD_LETTER_LIMIT = 200;
 const DEAD_LETTER_REFRESH_MS = 30000;
 
 initPage();
+initAckControls();
 const target = scopeParam(['enterprise'], 'plant.html?scope=enterprise:joincare');
 if (target) start(target);
 
@@ -137,13 +139,15 @@ async function start(target) {
     setText(document.getElementById('alert-count'), alerts.available ? `(${state.alerts.length})` : '');
     list.replaceChildren(...(state.alerts.length
       ? state.alerts.map(alert => {
-        const labels = alertLabels(alert);
-        return el('li', { class: `alert-item severity-${alert.severity}`, dataset: { id: alert.id } },
+        const labels = alertLabels(alert, timeZone);
+        return el('li', alertItemProps(alerts, alert, 'alert-item'),
           el('span', { class: 'alert-severity', text: labels.severity }),
           el('span', { class: 'alert-kind', text: labels.kind }),
           el('span', { class: 'alert-scope', text: registry?.name(alert.scope) ?? alert.scope }),
           el('span', { class: 'alert-message', text: alert.message }),
-          el('time', { class: 'alert-time', datetime: alert.raisedAt, text: fmtDateTime(alert.raisedAt, timeZone) }));
+          el('time', { class: 'alert-time', datetime: alert.raisedAt, text: fmtDateTime(alert.raisedAt, timeZone) }),
+          el('span', { class: 'alert-status', text: labels.status }),
+          el('span', { class: 'alert-action' }, ackButton(alerts, alert)));
       })
       : [el('li', { class: 'empty', text: alerts.available ? t('plant.noAlerts') : t('alerts.unavailable') })]));
   }

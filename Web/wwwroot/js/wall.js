@@ -2,12 +2,13 @@
 // Big figures (output value today against the plan's value, shipments against plan, each supply
 // chain's year to date), output by city (the scope's children), by industry chain and the top
 // enterprises (both from the enterprises in the scope: the children of every region below it),
-// each shipment chain by stage, and a live alert ticker. Kiosk mode: full screen, dark, no
-// controls, the right-hand panels rotate.
+// each shipment chain by stage, and a live alert ticker (each alert's status, who acknowledged it;
+// read-only: a kiosk acknowledges nothing). Kiosk mode: full screen, dark, no controls, the
+// right-hand panels rotate.
 
 import {
   t, el, setText, setFill, initPage, scopeParam, loadRegistry, LiveFeed, scopeFailed, OpenAlerts, api, nameOf, pageUrl, params,
-  fmtMoney, fmtTons, fmtPct, fmtTime, fmtDateTime, plantDay, zonedMidnight, alertLabels, parseScope, DEFAULT_TIME_ZONE,
+  fmtMoney, fmtTons, fmtPct, fmtTime, fmtDateTime, plantDay, zonedMidnight, alertLabels, alertItemProps, parseScope, DEFAULT_TIME_ZONE,
 } from './common.js';
 
 const TOP_ENTERPRISES = 10;
@@ -322,10 +323,11 @@ async function start(target) {
       return;
     }
     const items = alertList.map(alert => {
-      const labels = alertLabels(alert);
-      return el('span', { class: `ticker-item severity-${alert.severity}` },
+      const labels = alertLabels(alert, timeZone);
+      return el('span', alertItemProps(alerts, alert, 'ticker-item'),
         el('b', { text: `${labels.severity} · ${labels.kind}` }), ' ',
-        `${registry?.name(alert.scope) ?? alert.scope} — ${alert.message} (${fmtTime(alert.raisedAt, timeZone, false)})`);
+        `${registry?.name(alert.scope) ?? alert.scope} — ${alert.message} (${fmtTime(alert.raisedAt, timeZone, false)}) `,
+        el('span', { class: 'ticker-status', text: labels.status }));
     });
     ticker.replaceChildren(...items);
     ticker.style.setProperty('--duration', `${Math.max(20, alertList.length * 12)}s`);

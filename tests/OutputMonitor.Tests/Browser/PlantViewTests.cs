@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OutputMonitor.Alerts;
 using OutputMonitor.Tests.Support;
 using static Microsoft.Playwright.Assertions;
 
@@ -39,6 +41,27 @@ public sealed class PlantViewTests(BrowserFixture browser)
         await device.PublishAsync("om/v1/ent-2/p1/output", $$"""{"id":"plant-view-1","ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}},"good":123,"scrap":0}""");
 
         await Expect(figure).ToHaveTextAsync("123件", new() { Timeout = 2000 });
+        tab.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task An_alert_acknowledged_on_the_plant_view_without_a_name_is_recorded_as_anonymous()
+    {
+        const string id = "ent-6.p3.down.plant";
+        await using var tab = await browser.NewLivePageAsync("plant.html?scope=enterprise:ent-6");
+        var page = tab.Page;
+        await BrowserAlerts.RaiseAsync(browser.Product, id, "line:ent-6/p3", "down", "warning", "p3 停机");
+        var item = page.Locator($"li[data-id='{id}']");
+        await Expect(item.Locator(".alert-status")).ToHaveTextAsync("活跃");
+        await Expect(page.Locator("#ack-name")).ToHaveValueAsync("");
+
+        await item.Locator(".ack-button").ClickAsync();
+
+        await Expect(item.Locator(".alert-status")).ToHaveTextAsync(new Regex(@"^已确认 · 匿名 · \d{2}/\d{2} \d{2}:\d{2}$"));
+        await Expect(item.Locator("button")).ToHaveCountAsync(0);
+        await Expect(item).ToHaveCountAsync(1);
+        var stored = await BrowserAlerts.ReadAsync(browser.Product, id);
+        Assert.Equal((AlertStatuses.Acknowledged, "anonymous"), (stored.Status, stored.AcknowledgedBy));
         tab.AssertNoErrors();
     }
 }

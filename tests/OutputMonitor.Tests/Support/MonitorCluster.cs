@@ -34,7 +34,7 @@ public sealed class MonitorCluster : IAsyncDisposable
 
     public IRegistryGrain Registry => Grains.GetRegistryGrain();
 
-    /// <param name="settings">Configuration over the defaults, e.g. <c>Mqtt:*</c> and <c>Alerts:*</c>.</param>
+    /// <param name="settings">More configuration of the silo (e.g. <c>Alerts:EvaluateInterval</c>, <c>Mqtt:*</c>, <c>Alerts:Webhooks</c>).</param>
     public static async Task<MonitorCluster> StartAsync(
         RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -58,6 +58,7 @@ public sealed class MonitorCluster : IAsyncDisposable
                 // No broker here: alert changes would go to whatever listens on 127.0.0.1:1883. Tests of delivery set Mqtt:*.
                 ["Alerts:PublishMqtt"] = "false",
             });
+            host.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
             host.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
             host.Services.AddKeyedSingleton<TimeProvider>(MonitorServices.ClockKey, time);
             host.Services.AddOutputMonitorGrainServices();

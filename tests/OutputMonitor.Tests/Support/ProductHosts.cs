@@ -46,6 +46,7 @@ public sealed class ProductHosts : IAsyncDisposable
             ["Orleans:GatewayPort"] = gatewayPort.ToString(),
             ["Orleans:ClusterId"] = $"test-{Guid.NewGuid():N}",
         });
+        builder.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddOutputMonitorSilo();

@@ -39,12 +39,19 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
     }
 
     // UseSetting, so that Program sees these while it builds (it reads ports before Build).
-    protected override void ConfigureWebHost(IWebHostBuilder builder) => builder
-        .UseSetting("Registry:Path", _registryFile)
-        .UseSetting("Orleans:SiloPort", MosquittoBroker.FreePort().ToString())
-        .UseSetting("Orleans:GatewayPort", MosquittoBroker.FreePort().ToString())
-        .UseSetting("Mqtt:Port", MosquittoBroker.FreePort().ToString())
-        .UseSetting("Simulator:Enabled", "false");
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder
+            .UseSetting("Registry:Path", _registryFile)
+            .UseSetting("Orleans:SiloPort", MosquittoBroker.FreePort().ToString())
+            .UseSetting("Orleans:GatewayPort", MosquittoBroker.FreePort().ToString())
+            .UseSetting("Mqtt:Port", MosquittoBroker.FreePort().ToString())
+            .UseSetting("Simulator:Enabled", "false");
+        foreach (var (key, value) in QuietAlertRules.Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -63,6 +63,7 @@ public sealed class WebProduct : IAsyncDisposable
             ["Orleans:GatewayPort"] = MosquittoBroker.FreePort().ToString(),
             ["Orleans:ClusterId"] = $"browser-{Guid.NewGuid():N}",
         });
+        builder.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

@@ -172,6 +172,24 @@ public sealed class HubTests(TestWebApp app) : IClassFixture<TestWebApp>, IAsync
         Assert.Empty(elsewhereAlerts);
     }
 
+    [Fact]
+    public async Task A_rule_reporting_an_acknowledged_alert_again_is_pushed_as_stored_with_its_acknowledgement()
+    {
+        var (_, alerts) = await ConnectWithAlertsAsync("line:ent-3/p2");
+        await app.Services.GetRequiredService<ScopeWatch>().RefreshAsync();
+        var book = app.Grains.GetGrain<IAlertBookGrain>("ent-3");
+        var raised = HistoryAndAlertApiTests.Alert("ent-3.p2.stale.hub", "line:ent-3/p2", AlertStatuses.Active, DateTimeOffset.UtcNow);
+        await book.RecordAsync([raised]);
+        await book.AcknowledgeAsync(raised.Id, "值班员", DateTimeOffset.UtcNow);
+
+        // The rule does not know of the acknowledgement: it reports the alert as it last saw it.
+        await book.RecordAsync([raised with { Status = AlertStatuses.Cleared, ClearedAt = DateTimeOffset.UtcNow }]);
+
+        await Eventually.HoldsAsync(() => alerts.Count == 3, Deadline, "raised, acknowledged and cleared");
+        var cleared = alerts.Last();
+        Assert.Equal(("cleared", "值班员"), (cleared.GetProperty("status").GetString(), cleared.GetProperty("acknowledgedBy").GetString()));
+    }
+
     [Theory]
     [InlineData("bogus", "Malformed scope")]
     [InlineData("line:ent-1", "Malformed scope")]
