@@ -14,8 +14,8 @@ public static class AlertDeliveryExtensions
     public static IServiceCollection AddOutputMonitorAlertDelivery(this IServiceCollection services)
     {
         services.AddOutputMonitorMqttSettings();
-        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertOptions>, AlertOptionsValidator>());
+        services.AddOptions<AlertDeliveryOptions>().BindConfiguration(AlertDeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertDeliveryOptions>, AlertDeliveryOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         // Each attempt's timeout is the webhook outbox's own (on the TimeProvider), not HttpClient's.
         services.AddHttpClient(WebhookOutbox.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);

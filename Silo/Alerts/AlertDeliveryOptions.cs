@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 
 namespace OutputMonitor.Silo.Alerts;
 
-/// <summary>Where alert changes go beyond the cluster (configuration section <c>Alerts</c>).</summary>
-public sealed class AlertOptions
+/// <summary>Where alert changes go beyond the cluster (configuration section <c>Alerts</c>, shared with the rules' <see cref="AlertRuleOptions"/>).</summary>
+public sealed class AlertDeliveryOptions
 {
     public const string Section = "Alerts";
 
@@ -43,15 +43,15 @@ public sealed class AlertOptions
 }
 
 /// <summary>Refuses to start with a webhook that is not an absolute http or https URL, naming the entry.</summary>
-internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
+internal sealed class AlertDeliveryOptionsValidator : IValidateOptions<AlertDeliveryOptions>
 {
-    public ValidateOptionsResult Validate(string? name, AlertOptions options)
+    public ValidateOptionsResult Validate(string? name, AlertDeliveryOptions options)
     {
         var errors = new List<string>();
         for (var i = 0; i < options.Webhooks.Count; i++)
         {
             var entry = options.Webhooks[i];
-            var key = $"{AlertOptions.Section}:{nameof(AlertOptions.Webhooks)}:{i}";
+            var key = $"{AlertDeliveryOptions.Section}:{nameof(AlertDeliveryOptions.Webhooks)}:{i}";
             if (string.IsNullOrWhiteSpace(entry))
             {
                 errors.Add($"{key} is empty: a webhook is an absolute http or https URL");
@@ -69,7 +69,7 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
 
         if (options.WebhookMaxRetryDelay < options.WebhookRetryDelay)
         {
-            errors.Add($"{AlertOptions.Section}:{nameof(AlertOptions.WebhookMaxRetryDelay)} is shorter than {AlertOptions.Section}:{nameof(AlertOptions.WebhookRetryDelay)}");
+            errors.Add($"{AlertDeliveryOptions.Section}:{nameof(AlertDeliveryOptions.WebhookMaxRetryDelay)} is shorter than {AlertDeliveryOptions.Section}:{nameof(AlertDeliveryOptions.WebhookRetryDelay)}");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -18,7 +18,7 @@ internal sealed partial class AlertDispatcher : BackgroundService, IAlertDispatc
     private readonly ILogger<AlertDispatcher> _logger;
 
     public AlertDispatcher(
-        IOptions<AlertOptions> options,
+        IOptions<AlertDeliveryOptions> options,
         IOptions<MqttOptions> mqtt,
         IHttpClientFactory http,
         AlertDeliveryStatus status,

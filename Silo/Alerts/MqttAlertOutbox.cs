@@ -12,7 +12,7 @@ namespace OutputMonitor.Silo.Alerts;
 /// published once however many gateways run. Connects on the first change, and again with backoff
 /// whenever the connection is lost; a change is published again after a lost connection (at least once).
 /// </summary>
-internal sealed partial class MqttAlertOutbox(MqttOptions mqtt, AlertOptions options, AlertDeliveryStatus status, TimeProvider time, ILogger<MqttAlertOutbox> logger)
+internal sealed partial class MqttAlertOutbox(MqttOptions mqtt, AlertDeliveryOptions options, AlertDeliveryStatus status, TimeProvider time, ILogger<MqttAlertOutbox> logger)
     : AlertOutbox(Name, options.QueueLimit, status, logger), IDisposable
 {
     public const string Name = "mqtt";

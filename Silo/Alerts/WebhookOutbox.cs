@@ -11,7 +11,7 @@ namespace OutputMonitor.Silo.Alerts;
 /// timeouts run on the <see cref="TimeProvider"/>, so tests can drive them.
 /// </summary>
 internal sealed partial class WebhookOutbox(
-    int index, Uri url, IHttpClientFactory http, AlertOptions options, AlertDeliveryStatus status, TimeProvider time, ILogger<WebhookOutbox> logger)
+    int index, Uri url, IHttpClientFactory http, AlertDeliveryOptions options, AlertDeliveryStatus status, TimeProvider time, ILogger<WebhookOutbox> logger)
     : AlertOutbox(TargetName(index), options.QueueLimit, status, logger)
 {
     /// <summary>The named client of <see cref="IHttpClientFactory"/> every webhook uses.</summary>

@@ -94,7 +94,7 @@ public sealed class WebhookRetryTests
     [Fact]
     public void The_retry_delay_doubles_from_1_second_to_at_most_5_minutes()
     {
-        var options = new AlertOptions();
+        var options = new AlertDeliveryOptions();
 
         Assert.Equal(
             [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300],
