@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OutputMonitor.Gateway.Ingestion;
 using OutputMonitor.Gateway.Mqtt;
 using OutputMonitor.Gateway.Telemetry;
+using OutputMonitor.Silo;
 
 namespace OutputMonitor.Gateway;
 
@@ -19,8 +20,7 @@ public static class GatewayHostingExtensions
     public static IHostApplicationBuilder AddOutputMonitorGateway(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>();
+        services.AddOutputMonitorMqttSettings();
         services.AddSingleton<IPostConfigureOptions<MqttOptions>, EmbeddedBrokerLogin>();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
@@ -44,7 +44,8 @@ public static class GatewayHostingExtensions
 
     /// <summary>
     /// Where the embedded broker refuses anonymous clients and no gateway login is configured, the
-    /// in-process gateway gets one made at start, known only to this process.
+    /// in-process gateway gets one made at start, known only to this process (a co-hosted silo
+    /// publishing alert changes logs in with it too: it reads the same options).
     /// </summary>
     private sealed class EmbeddedBrokerLogin : IPostConfigureOptions<MqttOptions>
     {

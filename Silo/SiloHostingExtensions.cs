@@ -8,6 +8,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OutputMonitor.Registry;
+using OutputMonitor.Silo.Alerts;
 using OutputMonitor.Silo.Storage;
 
 namespace OutputMonitor.Silo;
@@ -50,7 +51,10 @@ public static class SiloHostingExtensions
         return builder;
     }
 
-    /// <summary>The options (validated at start), the product clock and the shared Redis connection the grains use.</summary>
+    /// <summary>
+    /// The options (validated at start), the product clock and the shared Redis connection the grains
+    /// use, and alert delivery (MQTT, webhooks): every silo and the test cluster have it.
+    /// </summary>
     public static IServiceCollection AddOutputMonitorGrainServices(this IServiceCollection services)
     {
         services.AddOutputMonitorClusterSettings();
@@ -59,6 +63,7 @@ public static class SiloHostingExtensions
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryFileValidator>());
         services.TryAddKeyedSingleton(MonitorServices.ClockKey, TimeProvider.System);
+        services.AddOutputMonitorAlertDelivery();
         return services;
     }
 

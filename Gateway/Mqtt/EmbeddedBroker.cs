@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutputMonitor.Gateway.Ingestion;
+using OutputMonitor.Silo;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 

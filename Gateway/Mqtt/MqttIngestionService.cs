@@ -3,10 +3,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
-using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using OutputMonitor.Gateway.Ingestion;
 using OutputMonitor.Gateway.Telemetry;
+using OutputMonitor.Silo;
 
 namespace OutputMonitor.Gateway.Mqtt;
 
@@ -96,26 +96,12 @@ internal sealed partial class MqttIngestionService(
     {
         try
         {
-            var builder = new MqttClientOptionsBuilder()
-                .WithTcpServer(_options.UsesEmbeddedBroker ? "127.0.0.1" : _options.Host, _options.Port)
-                .WithProtocolVersion(MqttProtocolVersion.V500)
-                .WithClientId(_options.EffectiveClientId)
+            var clientOptions = _options.ClientOptions(_options.EffectiveClientId)
                 .WithCleanStart(false)
                 .WithSessionExpiryInterval((uint)_options.SessionExpirySeconds)
                 .WithReceiveMaximum((ushort)_options.EffectiveReceiveMaximum)
-                .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-                .WithTimeout(TimeSpan.FromSeconds(10));
-            if (_options.Username is not null)
-            {
-                builder.WithCredentials(_options.Username, _options.Password);
-            }
-
-            if (_options.UseTls)
-            {
-                builder.WithTlsOptions(tls => tls.UseTls());
-            }
-
-            var result = await _client.ConnectAsync(builder.Build(), cancellationToken);
+                .Build();
+            var result = await _client.ConnectAsync(clientOptions, cancellationToken);
             if (result.ResultCode != MqttClientConnectResultCode.Success)
             {
                 LogConnectRefused(logger, result.ResultCode.ToString());
@@ -128,7 +114,7 @@ internal sealed partial class MqttIngestionService(
                 cancellationToken);
 
             status.SetConnected(true);
-            LogConnected(logger, _options.UsesEmbeddedBroker ? "embedded broker" : _options.Host!, _options.Port, Subscription, result.IsSessionPresent);
+            LogConnected(logger, _options.BrokerName, _options.Port, Subscription, result.IsSessionPresent);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

@@ -18,14 +18,12 @@ public static class TelemetryTopics
     public const string UnroutedDeadLetterTopic = "om/v1/deadletter/unrouted";
 
     private const string DeadLetterRoot = "om/v1/deadletter";
-    private const string AlertsRoot = "om/v1/alerts";
+    private const string AlertsRoot = Alerts.AlertTopics.Root;
 
     internal const string IdRule = "^[a-z0-9][a-z0-9-]{0,62}$";
 
     public static string DeadLetterTopic(TopicAddress? address) =>
         address is null ? UnroutedDeadLetterTopic : $"{DeadLetterRoot}/{address.Enterprise}/{address.Line}/{ChannelName(address.Channel)}";
-
-    public static string AlertTopic(string enterprise, string line) => $"{AlertsRoot}/{enterprise}/{line}";
 
     /// <summary>
     /// True for <c>om/v1/deadletter</c> and <c>om/v1/alerts</c> and everything below them: the system's own output,

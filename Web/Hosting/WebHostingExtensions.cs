@@ -1,7 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutputMonitor.Gateway;
+using OutputMonitor.Contracts;
 using OutputMonitor.Silo;
 using OutputMonitor.Simulator;
 using OutputMonitor.Web.Api;
@@ -34,22 +33,13 @@ public static partial class WebHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(options => UseContractJson(options.SerializerOptions));
-        builder.Services.AddSignalR().AddJsonProtocol(options => UseContractJson(options.PayloadSerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(options => ContractJson.Apply(options.SerializerOptions));
+        builder.Services.AddSignalR().AddJsonProtocol(options => ContractJson.Apply(options.PayloadSerializerOptions));
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RegistryIndexCache>();
         builder.Services.AddSingleton<ScopeWatch>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ScopeWatch>());
         return builder;
-    }
-
-    /// <summary>The JSON of spec/api.md, the same on HTTP and the hub: camelCase, nulls left out, enums as strings, UTC times.</summary>
-    private static void UseContractJson(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-        options.Converters.Add(new JsonStringEnumConverter());
-        options.Converters.Add(new UtcTimeJsonConverter());
     }
 
     public static WebApplication MapOutputMonitorWeb(this WebApplication app)

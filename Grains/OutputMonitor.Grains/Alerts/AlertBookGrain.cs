@@ -13,7 +13,8 @@ public sealed class AlertBookGrainState
 /// <summary>The alerts of one enterprise, for the alert queries; written coalesced.</summary>
 [Reentrant]
 public sealed class AlertBookGrain(
-    [PersistentState("alerts", MonitorServices.StorageName)] IPersistentState<AlertBookGrainState> state) : Grain, IAlertBookGrain
+    [PersistentState("alerts", MonitorServices.StorageName)] IPersistentState<AlertBookGrainState> state,
+    IAlertDispatcher dispatcher) : Grain, IAlertBookGrain
 {
     /// <summary>Cleared alerts kept per enterprise; open ones are always kept.</summary>
     public const int ClearedKept = 500;
@@ -70,6 +71,7 @@ public sealed class AlertBookGrain(
         }
 
         await Writer.WriteAsync();
+        dispatcher.Dispatch(stored);
 
         // The live push to dashboards, as stored (a rule re-reporting an acknowledged alert does not
         // know of the acknowledgement); the book is the record, which pages read on (re)connect.

@@ -185,14 +185,24 @@ public class TelemetryTopicsTests
     public void The_unrouted_dead_letter_topic_is_a_system_topic() =>
         Assert.True(TelemetryTopics.IsSystemTopic(TelemetryTopics.DeadLetterTopic(null)));
 
-    [Fact]
-    public void The_alert_topic_names_enterprise_and_line()
+    [Theory]
+    [InlineData("line:joincare/api-line-2", "om/v1/alerts/joincare/api-line-2")]
+    [InlineData("enterprise:joincare", "om/v1/alerts/joincare")]
+    public void Alert_topics_name_enterprise_and_line_and_are_system_topics(string scope, string expected)
     {
-        var topic = TelemetryTopics.AlertTopic("joincare", "api-line-2");
+        var topic = OutputMonitor.Alerts.AlertTopics.For(scope);
 
-        Assert.Equal("om/v1/alerts/joincare/api-line-2", topic);
-        Assert.True(TelemetryTopics.IsSystemTopic(topic));
+        Assert.Equal(expected, topic);
+        Assert.True(TelemetryTopics.IsSystemTopic(topic!));
     }
+
+    [Theory]
+    [InlineData("region:henan")]
+    [InlineData("chain:biomedical")]
+    [InlineData("line:Bad/x")]
+    [InlineData("nonsense")]
+    public void Scopes_that_carry_no_alerts_have_no_alert_topic(string scope) =>
+        Assert.Null(OutputMonitor.Alerts.AlertTopics.For(scope));
 
     [Fact]
     public void The_subscription_covers_everything_under_the_prefix()

@@ -34,7 +34,7 @@ public sealed class MonitorCluster : IAsyncDisposable
 
     public IRegistryGrain Registry => Grains.GetRegistryGrain();
 
-    /// <param name="settings">More configuration of the silo (e.g. <c>Alerts:EvaluateInterval</c>).</param>
+    /// <param name="settings">More configuration of the silo (e.g. <c>Alerts:EvaluateInterval</c>, <c>Mqtt:*</c>, <c>Alerts:Webhooks</c>).</param>
     public static async Task<MonitorCluster> StartAsync(
         RegistryDocument registry, FakeTimeProvider time, string? redis = null, string? serviceId = null, TimeSpan? pushInterval = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
@@ -55,6 +55,8 @@ public sealed class MonitorCluster : IAsyncDisposable
                 ["Registry:Path"] = registryFile,
                 ["Rollup:PushInterval"] = (pushInterval ?? TimeSpan.FromMinutes(10)).ToString(),
                 ["Redis:ConnectionString"] = redis,
+                // No broker here: alert changes would go to whatever listens on 127.0.0.1:1883. Tests of delivery set Mqtt:*.
+                ["Alerts:PublishMqtt"] = "false",
             });
             host.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
             host.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());

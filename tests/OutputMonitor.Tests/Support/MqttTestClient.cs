@@ -17,15 +17,28 @@ public sealed class MqttTestClient : IAsyncDisposable
 
     public ConcurrentQueue<(string Topic, string Payload)> Received { get; } = new();
 
-    public static async Task<MqttTestClient> ConnectAsync(int port, string? subscribe = null)
+    /// <summary>What arrived, with how it was delivered: QoS and retain flag.</summary>
+    public ConcurrentQueue<(string Topic, string Payload, MqttQualityOfServiceLevel Qos, bool Retain)> Deliveries { get; } = new();
+
+    public static async Task<MqttTestClient> ConnectAsync(int port, string? subscribe = null, string? username = null, string? password = null)
     {
         var client = new MqttTestClient();
         client._client.ApplicationMessageReceivedAsync += e =>
         {
-            client.Received.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
+            var message = e.ApplicationMessage;
+            var payload = Encoding.UTF8.GetString(message.Payload);
+            client.Received.Enqueue((message.Topic, payload));
+            client.Deliveries.Enqueue((message.Topic, payload, message.QualityOfServiceLevel, message.Retain));
             return Task.CompletedTask;
         };
-        await client._client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"test-{Guid.NewGuid():N}").Build());
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"test-{Guid.NewGuid():N}");
+        if (username is not null)
+        {
+            options.WithCredentials(username, password);
+        }
+
+        var result = await client._client.ConnectAsync(options.Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         if (subscribe is not null)
         {
             await client._client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(subscribe).WithAtLeastOnceQoS()).Build());

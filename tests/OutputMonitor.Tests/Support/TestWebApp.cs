@@ -8,7 +8,7 @@ namespace OutputMonitor.Tests.Support;
 
 /// <summary>Web's Program with a test registry, free ports, no simulator.</summary>
 // Any public type of the Web assembly names its entry point (several assemblies here have a Program).
-public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Api.UtcTimeJsonConverter>
+public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.MonitorHub>
 {
     private readonly string _registryFile = Path.Combine(Path.GetTempPath(), $"om-web-{Guid.NewGuid():N}.json");
 

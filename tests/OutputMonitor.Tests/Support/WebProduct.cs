@@ -40,7 +40,8 @@ public sealed class WebProduct : IAsyncDisposable
     /// <summary>The repository's root (the folder holding OutputMonitor.sln).</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static async Task<WebProduct> StartAsync(RegistryDocument registry)
+    /// <param name="settings">Configuration over the defaults (e.g. <c>Mqtt:AllowAnonymous</c>, <c>Alerts:Webhooks</c>).</param>
+    public static async Task<WebProduct> StartAsync(RegistryDocument registry, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-browser-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -63,6 +64,7 @@ public sealed class WebProduct : IAsyncDisposable
             ["Orleans:ClusterId"] = $"browser-{Guid.NewGuid():N}",
         });
         builder.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddOutputMonitorWeb();

@@ -1,10 +1,17 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Formatter;
 
-namespace OutputMonitor.Gateway.Mqtt;
+namespace OutputMonitor.Silo;
 
-/// <summary>The broker (configuration section <c>Mqtt</c>; key names as in spec/api.md).</summary>
+/// <summary>
+/// The broker (configuration section <c>Mqtt</c>; key names as in spec/api.md). Shared by the
+/// gateway (ingestion, dead letters, the embedded broker) and the silo (alert changes).
+/// </summary>
 public sealed class MqttOptions
 {
     public const string Section = "Mqtt";
@@ -69,6 +76,53 @@ public sealed class MqttOptions
     public bool AnonymousAllowed => AllowAnonymous ?? BindsLoopback;
 
     public string EffectiveClientId => ClientId ?? $"om-gateway-{Environment.MachineName.ToLowerInvariant()}";
+
+    /// <summary>For logs: the external broker's host, or the embedded broker.</summary>
+    public string BrokerName => UsesEmbeddedBroker ? "embedded broker" : Host!;
+
+    /// <summary>
+    /// A client of this broker (the embedded one on loopback when <see cref="Host"/> is unset): MQTT 5,
+    /// with the configured login and TLS, so that every client of the product reaches it the same way.
+    /// </summary>
+    public MqttClientOptionsBuilder ClientOptions(string clientId)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(UsesEmbeddedBroker ? "127.0.0.1" : Host, Port)
+            .WithProtocolVersion(MqttProtocolVersion.V500)
+            .WithClientId(clientId)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if (Username is not null)
+        {
+            builder.WithCredentials(Username, Password);
+        }
+
+        if (UseTls)
+        {
+            builder.WithTlsOptions(tls => tls.UseTls());
+        }
+
+        return builder;
+    }
+}
+
+public static class MqttSettingsExtensions
+{
+    /// <summary>
+    /// The <c>Mqtt:*</c> options, validated at start. Registered by the gateway and by the silo; once
+    /// is enough where both share a process (they then share one login, see the gateway's).
+    /// </summary>
+    public static IServiceCollection AddOutputMonitorMqttSettings(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<MqttOptions>) && d.ImplementationType == typeof(MqttOptionsValidator)))
+        {
+            return services;
+        }
+
+        services.AddOptions<MqttOptions>().BindConfiguration(MqttOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>());
+        return services;
+    }
 }
 
 /// <summary>Refuses anonymous publishing on a broker reachable beyond this machine, as spec/telemetry.md requires.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace OutputMonitor.Web.Api;
+namespace OutputMonitor.Contracts;
 
 /// <summary>Times as spec/api.md writes them: RFC 3339 in UTC with milliseconds and <c>Z</c>.</summary>
 public sealed class UtcTimeJsonConverter : JsonConverter<DateTimeOffset>
