@@ -27,6 +27,14 @@ public sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A stopping gateway leaves its shared subscription, so the broker sends its share to the other
+    /// gateways: for a gateway removed for good. Off by default: a restarting gateway (or every one,
+    /// stopped for maintenance) keeps it with its persistent session, and what devices publish
+    /// meanwhile is queued for it instead of dropped.
+    /// </summary>
+    public bool LeaveGroupOnStop { get; set; }
+
     /// <summary>How long a stopping gateway finishes the messages it holds.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(15);

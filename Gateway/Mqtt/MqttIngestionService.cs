@@ -37,10 +37,22 @@ internal sealed partial class MqttIngestionService(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Take nothing new (left unacknowledged, the broker sends it again), finish and acknowledge
-        // what is queued, then disconnect. The subscription stays with the persistent session: what
-        // devices publish while this gateway is down is queued for it, not dropped, which matters
-        // most when it is the only one (a restart, or every part stopped for maintenance).
+        // what is queued, then disconnect. The subscription stays with the persistent session (unless
+        // Gateway:LeaveGroupOnStop): what devices publish while this gateway is down is queued for it,
+        // not dropped, which matters most when it is the only one (a restart, or a maintenance stop).
         _stopping = true;
+        if (gatewayOptions.Value.LeaveGroupOnStop && _client.IsConnected)
+        {
+            try
+            {
+                await _client.UnsubscribeAsync(Subscription, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogDisconnectFailed(logger, ex.Message);
+            }
+        }
+
         await pipeline.DrainAsync(gatewayOptions.Value.DrainTimeout);
         await base.StopAsync(cancellationToken);
         if (_client.IsConnected)

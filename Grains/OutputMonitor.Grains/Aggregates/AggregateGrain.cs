@@ -152,7 +152,7 @@ public sealed class AggregateGrain(
         {
             var lines = config.Lines.Where(l => l.Kind == lineKind).ToList();
             var reading = ShortfallRule.Evaluate(
-                State.Buckets, figure, first => lines.Sum(l => ShortfallRule.PeriodPlan(l.Plan, figure, settings.Period, first)), settings, Zone, now);
+                State.Buckets, figure, first => lines.Sum(l => ShortfallRule.PeriodPlan(l.Plan, figure, settings.Period, first)), settings, Zone, now, KnownSince());
             if (reading is not null)
             {
                 conditions.Add(ShortfallRule.Condition(reading, kind, config.Name, figure));

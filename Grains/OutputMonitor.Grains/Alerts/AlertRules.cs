@@ -62,7 +62,13 @@ public static class ShortfallRule
     public sealed record Reading(string Period, decimal Actual, decimal Expected, decimal Plan, decimal Projected, bool Breached, bool HeldThroughGrace);
 
     /// <summary>Null when there is no plan for the figure in the period.</summary>
-    public static Reading? Evaluate(BucketSet buckets, ShortfallFigure figure, Func<DateOnly, decimal> periodPlan, EffectiveAlertSettings settings, TimeZoneInfo zone, DateTimeOffset now)
+    /// <param name="knownSince">
+    /// Since when the product knows the scope: the earlier of its first data and when its rules
+    /// began watching it. A period that began before is judged from then, on the plan's share of
+    /// the rest of the period: a line added mid-month, or a fresh start without the month's history,
+    /// is not behind for days nobody measured; a line watched all month that shipped nothing is.
+    /// </param>
+    public static Reading? Evaluate(BucketSet buckets, ShortfallFigure figure, Func<DateOnly, decimal> periodPlan, EffectiveAlertSettings settings, TimeZoneInfo zone, DateTimeOffset now, DateTimeOffset? knownSince = null)
     {
         var today = PlantCalendar.LocalDate(now, zone);
         var firstDay = PlantCalendar.PeriodStart(settings.Period, today);
@@ -73,8 +79,15 @@ public static class ShortfallRule
         }
 
         var startMs = PlantCalendar.DayStart(firstDay, zone).ToUnixTimeMilliseconds();
-        var lengthMs = (decimal)(PlantCalendar.DayStart(PlantCalendar.PeriodEnd(settings.Period, today), zone).ToUnixTimeMilliseconds() - startMs);
+        var endMs = PlantCalendar.DayStart(PlantCalendar.PeriodEnd(settings.Period, today), zone).ToUnixTimeMilliseconds();
         var nowMs = now.ToUnixTimeMilliseconds();
+        if (knownSince?.ToUnixTimeMilliseconds() is { } known && known > startMs)
+        {
+            plan = Math.Round(plan * Math.Min(endMs - known, endMs - startMs) / (endMs - startMs), 3);
+            startMs = Math.Min(known, nowMs);
+        }
+
+        var lengthMs = (decimal)(endMs - startMs);
         var allowed = (decimal)settings.Tolerance * plan;
 
         var actual = 0m;

@@ -154,7 +154,7 @@ public sealed partial class LineGrain(
         var figure = line.Kind == LineKinds.Shipment ? ShortfallFigure.Tons : ShortfallFigure.Good;
         var name = Config.Name;
         List<AlertCondition> conditions = [];
-        var shortfall = ShortfallRule.Evaluate(State.Buckets, figure, first => ShortfallRule.PeriodPlan(line.Plan, figure, settings.Period, first), settings, Zone, now);
+        var shortfall = ShortfallRule.Evaluate(State.Buckets, figure, first => ShortfallRule.PeriodPlan(line.Plan, figure, settings.Period, first), settings, Zone, now, KnownSince());
         if (shortfall is not null)
         {
             conditions.Add(ShortfallRule.Condition(shortfall, figure == ShortfallFigure.Tons ? AlertKinds.ShipmentShortfall : AlertKinds.OutputShortfall, name, figure));

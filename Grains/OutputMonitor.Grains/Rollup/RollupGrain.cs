@@ -161,6 +161,19 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     /// </summary>
     protected virtual IReadOnlyList<AlertCondition>? EvaluateRules(DateTimeOffset now) => null;
 
+    /// <summary>Since when the product knows this scope: the earlier of its first plant day with figures and when its rules began watching it.</summary>
+    protected DateTimeOffset? KnownSince()
+    {
+        long? since = State.Alerts.WatchingSince;
+        if (State.Buckets.Days.Count > 0)
+        {
+            var firstDay = PlantCalendar.DayStart(DateOnly.FromDayNumber(State.Buckets.Days.Keys.Min()), Zone).ToUnixTimeMilliseconds();
+            since = since is { } watching ? Math.Min(watching, firstDay) : firstDay;
+        }
+
+        return since is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
     /// <summary>Whether this kind of scope has alert rules (and so a reminder while it is in the registry).</summary>
     protected virtual bool HasAlertRules => false;
 

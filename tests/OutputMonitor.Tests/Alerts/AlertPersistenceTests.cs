@@ -16,10 +16,13 @@ public sealed class AlertPersistenceTests(RedisServer redis) : IClassFixture<Red
     {
         await redis.FlushAllAsync();
         var serviceId = $"alerts-{Guid.NewGuid():N}";
-        var time = new FakeTimeProvider(Noon);
+        var time = new FakeTimeProvider(Noon.AddHours(-12));
         string openId;
         await using (var first = await MonitorCluster.StartAsync(TestRegistry.Small(), time, redis.ConnectionString, serviceId))
         {
+            // Watched since midnight.
+            await first.IngestAsync("ent-2", "p1", Reading.Sensor("s", time.GetUtcNow(), [new SensorValue("t", 1)]));
+            time.SetUtcNow(Noon);
             // ent-2/p1: nothing made by noon against 800 a day; down since 11:00 (raised, then cleared by running).
             await first.IngestAsync("ent-2", "p1", Reading.StateChange("d", Noon.AddHours(-1), LineState.Down));
             await first.Grains.GetScopeGrain(ScopeId.Parse("line:ent-2/p1")).EvaluateAlertsAsync();

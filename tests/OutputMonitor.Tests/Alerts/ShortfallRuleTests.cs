@@ -144,6 +144,32 @@ public class ShortfallRuleTests
         Assert.Equal((10m, 1000m), (reading.Actual, reading.Expected));
     }
 
+    [Theory]
+    [InlineData(90_000, true)]
+    [InlineData(120_000, false)]
+    public void A_period_begun_before_the_line_was_known_is_judged_from_then_on_the_plans_share(int shipped, bool breached)
+    {
+        // 1 Mt in November (30 days); known only since Nov 21: 10 days, 333,333.333 t of it. By Nov 25
+        // 00:00, 4 of those days have passed: 133,333.333 expected, 33,333.333 allowed behind.
+        var knownSince = new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.FromHours(8));
+        var buckets = new BucketSet();
+        Ship(buckets, knownSince.AddDays(1), shipped, Shanghai);
+
+        var reading = ShortfallRule.Evaluate(buckets, ShortfallFigure.Tons, _ => 1_000_000m, Settings(PlanPeriods.Month), Shanghai, knownSince.AddDays(4), knownSince)!;
+
+        Assert.Equal((333_333.333m, 133_333.333m, breached), (reading.Plan, reading.Expected, reading.Breached));
+        Assert.Equal(Math.Round(shipped * 2.5m, 3), reading.Projected);
+    }
+
+    [Fact]
+    public void A_line_watched_since_before_the_period_that_shipped_nothing_is_behind_by_the_whole_pace()
+    {
+        var now = new DateTimeOffset(2026, 11, 11, 0, 0, 0, TimeSpan.FromHours(8));
+        var reading = ShortfallRule.Evaluate(new BucketSet(), ShortfallFigure.Tons, _ => 1_000_000m, Settings(PlanPeriods.Month), Shanghai, now, now.AddDays(-41))!;
+
+        Assert.Equal((1_000_000m, Math.Round(1_000_000m / 3, 3), true), (reading.Plan, reading.Expected, reading.HeldThroughGrace));
+    }
+
     [Fact]
     public void No_plan_means_no_reading()
     {

@@ -17,11 +17,14 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
 
     public async Task DisposeAsync() => await _hosts.DisposeAsync();
 
-    private Dictionary<string, string?> ExternalBroker(string clientId) => new()
+    // A shared group per test unless given: a stopped gateway keeps its place in its group, and the
+    // broker queues that share for it (see Gateway:LeaveGroupOnStop).
+    private Dictionary<string, string?> ExternalBroker(string clientId, string? group = null) => new()
     {
         ["Mqtt:Host"] = broker.Host,
         ["Mqtt:Port"] = broker.Port.ToString(),
         ["Mqtt:ClientId"] = clientId,
+        ["Mqtt:SharedGroup"] = group ?? $"g-{clientId}",
     };
 
     private static string Output(string id, DateTimeOffset ts, long good, long scrap = 0) =>
@@ -177,8 +180,9 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
     [Fact]
     public async Task Two_gateways_on_one_shared_subscription_count_each_message_once()
     {
-        var first = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(ExternalBroker("shared-a")));
-        var second = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(ExternalBroker("shared-b")));
+        var group = $"shared-{Guid.NewGuid():N}";
+        var first = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(ExternalBroker("shared-a", group)));
+        var second = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(ExternalBroker("shared-b", group)));
         await Eventually.HoldsAsync(() => first.BrokerConnected && second.BrokerConnected, Timeout, "both gateways connect");
 
         await using var device = await MqttTestClient.ConnectAsync(broker.Port);
@@ -196,6 +200,38 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
         Assert.Equal(2000, first.Readings + second.Readings);
         Assert.Equal(0, first.Duplicates + second.Duplicates);
         Assert.True(first.Messages > 0 && second.Messages > 0, $"both gateways take a share ({first.Messages} / {second.Messages})");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_stopped_gateway_leaves_its_group_only_when_told_to_and_otherwise_gets_its_share_when_back(bool leave)
+    {
+        var group = $"leave-{Guid.NewGuid():N}";
+        Dictionary<string, string?> leavingSettings = new(ExternalBroker($"leaving-{Guid.NewGuid():N}", group)) { ["Gateway:LeaveGroupOnStop"] = leave.ToString() };
+        var leaving = await _hosts.StartGatewayAsync(leavingSettings);
+        var staying = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(ExternalBroker($"staying-{Guid.NewGuid():N}", group)));
+        await Eventually.HoldsAsync(() => ProductHosts.StatusOf(leaving).BrokerConnected && staying.BrokerConnected, Timeout, "both gateways connect");
+        await leaving.StopAsync();
+
+        await using var device = await MqttTestClient.ConnectAsync(broker.Port);
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 400; i++)
+        {
+            await device.PublishAsync("om/v1/ent-3/p2/output", Output($"leave-{leave}-{i}", now, 1));
+        }
+
+        if (leave)
+        {
+            // Left: the survivor takes everything.
+            await Eventually.HoldsAsync(() => staying.Messages == 400, Timeout, $"the survivor takes all 400 ({staying.Messages})");
+            return;
+        }
+
+        // Kept: the broker queued the stopped gateway's share for it, and it gets it when back.
+        var back = ProductHosts.StatusOf(await _hosts.StartGatewayAsync(leavingSettings));
+        await Eventually.HoldsAsync(() => staying.Messages + back.Messages == 400, Timeout, $"all 400 between the survivor ({staying.Messages}) and the returning gateway ({back.Messages})");
+        Assert.True(back.Messages > 0, "the returning gateway had a share queued for it");
     }
 
     private async Task<Totals> TodayAsync(string scope) =>
