@@ -53,12 +53,13 @@ public static class SiloHostingExtensions
     /// <summary>Where this silo listens and what it advertises (validated with the options: a bad address fails the start).</summary>
     private static void UseEndpoints(EndpointOptions endpoints, OrleansHostOptions host)
     {
-        endpoints.AdvertisedIPAddress = host.AdvertisedIPAddress;
+        var advertised = host.ParseAdvertisedAddress();
+        endpoints.AdvertisedIPAddress = advertised;
         endpoints.SiloPort = host.SiloPort;
         endpoints.GatewayPort = host.GatewayPort;
         if (host.ListenOnAnyAddress)
         {
-            var any = host.AdvertisedIPAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any;
+            var any = advertised.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any;
             endpoints.SiloListeningEndpoint = new System.Net.IPEndPoint(any, host.SiloPort);
             endpoints.GatewayListeningEndpoint = new System.Net.IPEndPoint(any, host.GatewayPort);
         }

@@ -38,7 +38,8 @@ public sealed class OrleansHostOptions : IValidatableObject
 
     public bool UsesRedis => Clustering == RedisClustering;
 
-    public IPAddress AdvertisedIPAddress => IPAddress.Parse(AdvertisedAddress);
+    /// <summary>The parsed <see cref="AdvertisedAddress"/> (a method: validation reads every property, and this one throws on a bad address).</summary>
+    public IPAddress ParseAdvertisedAddress() => IPAddress.Parse(AdvertisedAddress);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
