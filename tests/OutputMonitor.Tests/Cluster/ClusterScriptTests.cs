@@ -11,11 +11,13 @@ namespace OutputMonitor.Tests.Cluster;
 /// loopback (Redis, Mosquitto, silos, a gateway on the shared subscription, a web node), the cluster
 /// counts what a device publishes to that Mosquitto, and <c>stop</c> leaves nothing running.
 /// </summary>
-public sealed class ClusterScriptTests : IAsyncDisposable
+public sealed class ClusterScriptTests : IAsyncLifetime
 {
     private readonly ClusterScript _cluster = new();
 
-    public ValueTask DisposeAsync() => _cluster.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _cluster.StopAndDeleteAsync();
 
     [Fact]
     public async Task A_started_cluster_counts_telemetry_from_its_broker_once_and_stop_leaves_no_process()
@@ -73,7 +75,7 @@ public sealed class ClusterScriptTests : IAsyncDisposable
 /// Runs <c>scripts/cluster</c> on a run directory of its own, on the binaries these tests were
 /// built with (<c>--no-build</c>, same configuration), and stops whatever it started at the end.
 /// </summary>
-internal sealed class ClusterScript : IAsyncDisposable
+internal sealed class ClusterScript
 {
     private static readonly string Root = FindRoot();
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"om-cluster-{Guid.NewGuid():N}");
@@ -161,7 +163,8 @@ internal sealed class ClusterScript : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops whatever is still running (after a failed test) and deletes the run directory.</summary>
+    public async Task StopAndDeleteAsync()
     {
         if (File.Exists(Path.Combine(_directory, "cluster.env")))
         {
