@@ -36,7 +36,7 @@ public static class SiloHostingExtensions
 
             if (options.UsesRedis)
             {
-                silo.ConfigureEndpoints(System.Net.IPAddress.Loopback, options.SiloPort, options.GatewayPort);
+                silo.Services.AddOptions<EndpointOptions>().Configure<IOptions<OrleansHostOptions>>((endpoints, host) => UseEndpoints(endpoints, host.Value));
                 silo.UseRedisClustering(_ => { });
                 silo.Services.AddOptions<RedisClusteringOptions>().Configure<RedisConnection>((redis, connection) => connection.Apply(redis));
             }
@@ -49,6 +49,21 @@ public static class SiloHostingExtensions
         });
 
         return builder;
+    }
+
+    /// <summary>Where this silo listens and what it advertises (validated with the options: a bad address fails the start).</summary>
+    private static void UseEndpoints(EndpointOptions endpoints, OrleansHostOptions host)
+    {
+        var advertised = host.ParseAdvertisedAddress();
+        endpoints.AdvertisedIPAddress = advertised;
+        endpoints.SiloPort = host.SiloPort;
+        endpoints.GatewayPort = host.GatewayPort;
+        if (host.ListenOnAnyAddress)
+        {
+            var any = advertised.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? System.Net.IPAddress.IPv6Any : System.Net.IPAddress.Any;
+            endpoints.SiloListeningEndpoint = new System.Net.IPEndPoint(any, host.SiloPort);
+            endpoints.GatewayListeningEndpoint = new System.Net.IPEndPoint(any, host.GatewayPort);
+        }
     }
 
     /// <summary>

@@ -25,6 +25,7 @@ public static class ClientHostingExtensions
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
+            client.UseConnectionRetryFilter<ConnectRetryFilter>();
             if (options.UsesRedis)
             {
                 client.UseRedisClustering(_ => { });
@@ -42,6 +43,7 @@ public static class ClientHostingExtensions
     public static IServiceCollection AddOutputMonitorClusterSettings(this IServiceCollection services)
     {
         services.AddOptions<OrleansHostOptions>().BindConfiguration(OrleansHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddMembershipOptions();
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section);
         services.TryAddSingleton<RedisConnection>();
         return services;

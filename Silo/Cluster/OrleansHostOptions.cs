@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace OutputMonitor.Silo;
 
 /// <summary>Cluster settings (configuration section <c>Orleans</c>, names as in spec/api.md).</summary>
-public sealed class OrleansHostOptions
+public sealed class OrleansHostOptions : IValidatableObject
 {
     public const string Section = "Orleans";
     public const string LocalhostClustering = "localhost";
@@ -25,7 +26,33 @@ public sealed class OrleansHostOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The address a silo tells the others and the clients to reach it at (<c>redis</c> clustering): this
+    /// machine's address on the cluster's network when silos run on several machines.
+    /// </summary>
+    [Required]
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Listen on every interface (behind NAT or in a container) instead of only <see cref="AdvertisedAddress"/>.</summary>
+    public bool ListenOnAnyAddress { get; set; }
+
     public bool UsesRedis => Clustering == RedisClustering;
+
+    /// <summary>The parsed <see cref="AdvertisedAddress"/> (a method: validation reads every property, and this one throws on a bad address).</summary>
+    public IPAddress ParseAdvertisedAddress() => IPAddress.Parse(AdvertisedAddress);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!IPAddress.TryParse(AdvertisedAddress, out _))
+        {
+            yield return new ValidationResult($"Orleans:AdvertisedAddress '{AdvertisedAddress}' is not an IP address", [nameof(AdvertisedAddress)]);
+        }
+
+        if (SiloPort == GatewayPort)
+        {
+            yield return new ValidationResult("Orleans:SiloPort and Orleans:GatewayPort must differ", [nameof(GatewayPort)]);
+        }
+    }
 }
 
 /// <summary>Redis (configuration section <c>Redis</c>).</summary>
