@@ -31,6 +31,7 @@ public static partial class WebHostingExtensions
             builder.AddOutputMonitorSimulator();
         }
 
+        builder.AddOutputMonitorWebTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -65,6 +66,7 @@ public static partial class WebHostingExtensions
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapSnapshotEndpoints();
         app.MapHistoryEndpoints();
         app.MapDeadLetterEndpoints();
