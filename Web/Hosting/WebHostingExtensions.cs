@@ -37,6 +37,8 @@ public static partial class WebHostingExtensions
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options => UseContractJson(options.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(options => UseContractJson(options.PayloadSerializerOptions));
+        // The report's oldest day (history retention); bound here too where the silo runs elsewhere.
+        builder.Services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section);
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RegistryIndexCache>();
         builder.Services.AddSingleton<ScopeWatch>();
@@ -72,6 +74,7 @@ public static partial class WebHostingExtensions
         app.MapDeadLetterEndpoints();
         app.MapAlertEndpoints();
         app.MapRegistryEndpoints();
+        app.MapReportEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
         app.Lifetime.ApplicationStarted.Register(() => PrintDashboardAddresses(app));
         return app;
