@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
@@ -10,12 +11,13 @@ namespace OutputMonitor.Tests.Operations;
 
 /// <summary>
 /// /readyz of a web node in cluster mode (Redis membership, a silo of its own): Redis is reported
-/// while it answers, and readiness fails within seconds once it does not.
+/// while it answers, and readiness fails within seconds once it does not. Redis is stopped with
+/// SIGSTOP (it holds its connections and answers nothing, as a hung or partitioned server does)
+/// and resumed before the hosts stop: a silo whose Redis is gone takes minutes to shut down.
 /// </summary>
 public sealed class RedisReadinessTests : IAsyncLifetime
 {
     private readonly RedisServer _redis = new();
-    private bool _redisStopped;
     private ProductHosts _silo = null!;
     private WebApplicationFactory<OutputMonitor.Web.Api.UtcTimeJsonConverter> _web = null!;
 
@@ -36,11 +38,30 @@ public sealed class RedisReadinessTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        await SignalRedisAsync("CONT");
         await _web.DisposeAsync();
         await _silo.DisposeAsync();
-        if (!_redisStopped)
+        await _redis.DisposeAsync();
+    }
+
+    /// <summary>Sends a signal to the test's redis-server, found by its port (it retitles itself "redis-server 127.0.0.1:{port}").</summary>
+    private async Task SignalRedisAsync(string signal)
+    {
+        var title = $"redis-server 127.0.0.1:{_redis.Port.ToString(CultureInfo.InvariantCulture)}";
+        var processes = Process.GetProcesses();
+        try
         {
-            await _redis.DisposeAsync();
+            var redis = Assert.Single(processes, p => p.ProcessName == title);
+            using var kill = Process.Start("kill", [$"-{signal}", redis.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Dispose();
+            }
         }
     }
 
@@ -52,7 +73,7 @@ public sealed class RedisReadinessTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Ready_while_redis_answers_and_503_with_redisReachable_false_within_seconds_once_it_is_gone()
+    public async Task Ready_while_redis_answers_503_with_redisReachable_false_within_seconds_once_it_stops_and_ready_again_after()
     {
         var http = _web.CreateClient();
         var (status, report) = await ReadyAsync(http);
@@ -62,8 +83,7 @@ public sealed class RedisReadinessTests : IAsyncLifetime
         Assert.True(report.GetProperty("ready").GetBoolean());
         Assert.False(report.TryGetProperty("brokerConnected", out _), "a web node alone runs no gateway");
 
-        await _redis.DisposeAsync();
-        _redisStopped = true;
+        await SignalRedisAsync("STOP");
         var clock = Stopwatch.StartNew();
         (status, report) = await ReadyAsync(http);
 
@@ -71,6 +91,11 @@ public sealed class RedisReadinessTests : IAsyncLifetime
         Assert.False(report.GetProperty("redisReachable").GetBoolean());
         Assert.False(report.GetProperty("ready").GetBoolean());
         Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(8));
+
+        await SignalRedisAsync("CONT");
+        (status, report) = await ReadyAsync(http);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(report.GetProperty("redisReachable").GetBoolean());
     }
 }
 
