@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OutputMonitor.Diagnostics;
 using OutputMonitor.Gateway.Ingestion;
 using OutputMonitor.Gateway.Mqtt;
 using OutputMonitor.Gateway.Telemetry;
@@ -24,6 +25,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton<IPostConfigureOptions<MqttOptions>, EmbeddedBrokerLogin>();
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMonitorMetrics();
         services.AddSingleton<GatewayStatus>();
         services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RegistryCache>();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Hosting;
 using OutputMonitor.Silo;
+using OutputMonitor.Silo.Telemetry;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.AddOutputMonitorSilo();
+builder.AddOutputMonitorTelemetry("outputmonitor-silo").WithScrapeListener(builder.Configuration);
 builder.Build().Run();

@@ -7,6 +7,7 @@ using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OutputMonitor.Diagnostics;
 using OutputMonitor.Registry;
 using OutputMonitor.Silo.Alerts;
 using OutputMonitor.Silo.Storage;
@@ -46,6 +47,9 @@ public static class SiloHostingExtensions
             }
 
             silo.AddOutputMonitorStorage(options.UsesRedis);
+
+            // Trace context through grain calls (spans only where a tracer samples them).
+            silo.AddActivityPropagation();
         });
 
         return builder;
@@ -73,6 +77,7 @@ public static class SiloHostingExtensions
     public static IServiceCollection AddOutputMonitorGrainServices(this IServiceCollection services)
     {
         services.AddOutputMonitorClusterSettings();
+        services.AddMonitorMetrics();
         services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AlertRuleOptions>().BindConfiguration(AlertRuleOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RegistryOptions>().BindConfiguration(RegistryOptions.Section).ValidateOnStart();

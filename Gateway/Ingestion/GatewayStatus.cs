@@ -1,16 +1,14 @@
-using System.Diagnostics.Metrics;
+using OutputMonitor.Diagnostics;
 
 namespace OutputMonitor.Gateway.Ingestion;
 
 /// <summary>
-/// What the gateway has done, for readiness, tests and the benchmark; also published as the
-/// <c>OutputMonitor.Gateway</c> meter.
+/// What the gateway has done, for readiness, tests and the benchmark; also recorded on the
+/// product's meter (<see cref="MonitorMetrics"/>, the <c>om.gateway.*</c> instruments).
 /// </summary>
-public sealed class GatewayStatus : IDisposable
+public sealed class GatewayStatus
 {
-    public const string MeterName = "OutputMonitor.Gateway";
-
-    private readonly Meter _meter = new(MeterName);
+    private readonly MonitorMetrics _metrics;
     private readonly Dictionary<string, long> _deadLetters = new(StringComparer.Ordinal);
     private long _messages;
     private long _readings;
@@ -20,15 +18,10 @@ public sealed class GatewayStatus : IDisposable
     private long _brokerDrops;
     private volatile bool _connected;
 
-    public GatewayStatus()
+    public GatewayStatus(MonitorMetrics metrics)
     {
-        _meter.CreateObservableCounter("om.gateway.messages", () => Messages, description: "MQTT messages taken (acknowledged)");
-        _meter.CreateObservableCounter("om.gateway.readings", () => Readings, description: "readings counted by the line grains");
-        _meter.CreateObservableCounter("om.gateway.duplicates", () => Duplicates, description: "readings ignored as repeated ids");
-        _meter.CreateObservableCounter("om.gateway.grain_calls", () => GrainCalls, description: "batched line grain calls");
-        _meter.CreateObservableCounter("om.gateway.deadletters", DeadLetterMeasurements, description: "rejected messages and items, per code");
-        _meter.CreateObservableCounter("om.gateway.broker_drops", () => BrokerDrops, description: "messages the embedded broker dropped because a client's queue was full");
-        _meter.CreateObservableGauge("om.gateway.connected", () => _connected ? 1 : 0, description: "1 while connected to the broker");
+        _metrics = metrics;
+        metrics.ObserveGatewayConnection(() => _connected);
     }
 
     public bool BrokerConnected => _connected;
@@ -57,22 +50,37 @@ public sealed class GatewayStatus : IDisposable
         }
     }
 
-    public void Dispose() => _meter.Dispose();
-
     internal void SetConnected(bool connected) => _connected = connected;
 
     internal void AddMessages(int count) => Interlocked.Add(ref _messages, count);
+
+    /// <summary>A message came from the broker and is queued for the pipeline.</summary>
+    internal void MessageReceived() => _metrics.MessageReceived();
+
+    /// <summary>A received message this process will not acknowledge (stopping, or the acknowledgement failed): the broker delivers it again.</summary>
+    internal void MessageAbandoned() => _metrics.MessageAbandoned();
+
+    internal void MessageAcknowledged(TimeSpan sinceReceipt) => _metrics.MessageAcknowledged(sinceReceipt);
 
     internal void AddIngest(int accepted, int duplicates)
     {
         Interlocked.Add(ref _readings, accepted);
         Interlocked.Add(ref _duplicates, duplicates);
         Interlocked.Increment(ref _grainCalls);
+        _metrics.GrainCall();
     }
 
-    internal void AddRetry() => Interlocked.Increment(ref _retries);
+    internal void AddRetry()
+    {
+        Interlocked.Increment(ref _retries);
+        _metrics.Retry();
+    }
 
-    internal long AddBrokerDrop() => Interlocked.Increment(ref _brokerDrops);
+    internal long AddBrokerDrop()
+    {
+        _metrics.BrokerDrop();
+        return Interlocked.Increment(ref _brokerDrops);
+    }
 
     internal void AddDeadLetter(string code)
     {
@@ -80,8 +88,7 @@ public sealed class GatewayStatus : IDisposable
         {
             _deadLetters[code] = _deadLetters.GetValueOrDefault(code) + 1;
         }
-    }
 
-    private IEnumerable<Measurement<long>> DeadLetterMeasurements() =>
-        DeadLetters.Select(d => new Measurement<long>(d.Value, new KeyValuePair<string, object?>("code", d.Key)));
+        _metrics.DeadLetter(code);
+    }
 }

@@ -175,10 +175,12 @@ internal sealed partial class IngestionPipeline(
         try
         {
             await message.AcknowledgeAsync(cancellationToken);
+            status.MessageAcknowledged(time.GetUtcNow() - message.ReceivedAt);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The connection went: the broker delivers the message again and dedupe keeps the count exact.
+            status.MessageAbandoned();
             LogAckFailed(logger, message.Topic, ex.Message);
         }
     }

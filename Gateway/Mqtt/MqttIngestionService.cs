@@ -147,6 +147,7 @@ internal sealed partial class MqttIngestionService(
 
         var message = e.ApplicationMessage;
         var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), time.GetUtcNow(), e.AcknowledgeAsync);
+        status.MessageReceived();
         try
         {
             await pipeline.EnqueueAsync(inbound, CancellationToken.None);
@@ -154,6 +155,7 @@ internal sealed partial class MqttIngestionService(
         catch (System.Threading.Channels.ChannelClosedException)
         {
             // The pipeline is draining; see above.
+            status.MessageAbandoned();
         }
     }
 

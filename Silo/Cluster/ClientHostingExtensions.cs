@@ -35,6 +35,8 @@ public static class ClientHostingExtensions
             {
                 client.UseLocalhostClustering(options.GatewayPort, options.ServiceId, options.ClusterId);
             }
+
+            client.AddActivityPropagation();
         });
         return builder;
     }

@@ -30,11 +30,14 @@ public static partial class WebHostingExtensions
             builder.AddOutputMonitorSimulator();
         }
 
+        builder.AddOutputMonitorWebTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options => ContractJson.Apply(options.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(options => ContractJson.Apply(options.PayloadSerializerOptions));
+        // The report's oldest day (history retention); bound here too where the silo runs elsewhere.
+        builder.Services.AddOptions<RollupOptions>().BindConfiguration(RollupOptions.Section);
         builder.Services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RegistryIndexCache>();
         builder.Services.AddSingleton<ScopeWatch>();
@@ -55,11 +58,13 @@ public static partial class WebHostingExtensions
         app.UseStaticFiles();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoint();
         app.MapSnapshotEndpoints();
         app.MapHistoryEndpoints();
         app.MapDeadLetterEndpoints();
         app.MapAlertEndpoints();
         app.MapRegistryEndpoints();
+        app.MapReportEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
         app.Lifetime.ApplicationStarted.Register(() => PrintDashboardAddresses(app));
         return app;

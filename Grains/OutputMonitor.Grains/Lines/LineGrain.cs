@@ -96,6 +96,7 @@ public sealed partial class LineGrain(
         {
             SnapshotChanged();
             await WriteAsync();
+            Metrics.ReadingsIngested(line.Kind ?? LineKinds.Production, accepted, duplicates);
         }
 
         // A stale line is heard again, or a down one changed state: clear now, not at the next reminder.

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using OutputMonitor.Alerts;
+using OutputMonitor.Diagnostics;
 using OutputMonitor.Persistence;
 using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
@@ -41,6 +43,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     private const string AlertReminder = "alerts";
 
     private readonly TimeSpan _evaluateInterval;
+    private MonitorMetrics? _metrics;
 
     protected RollupGrain(IPersistentState<TState> persistent, TimeProvider clock, IOptions<RollupOptions> options, IOptions<AlertRuleOptions> alertOptions, ILogger logger)
     {
@@ -58,6 +61,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     protected RollupOptions Options { get; }
 
     protected ILogger Logger { get; }
+
+    /// <summary>The host's instruments (om.rollup.pushes, om.alerts.*, …).</summary>
+    protected MonitorMetrics Metrics => _metrics ??= ServiceProvider.GetRequiredService<MonitorMetrics>();
 
     protected abstract ScopeId Scope { get; }
 
@@ -88,6 +94,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
         }
 
         await TryKeepAlertReminderAsync();
+        Metrics.OpenAlertsHeld(State.Alerts.Open.Keys, +1);
     }
 
     /// <summary>
@@ -119,6 +126,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        Metrics.OpenAlertsHeld(State.Alerts.Open.Keys, -1);
         try
         {
             await PushAsync();
@@ -190,8 +198,10 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
             return;
         }
 
+        var openBefore = tracker.Open.Values.ToDictionary(a => a.Id, a => a.Kind, StringComparer.Ordinal);
         if (tracker.Apply(AlertIdPrefix, Scope.ToString(), conditions, now))
         {
+            Metrics.AlertsChanged(openBefore, tracker.Open.Values.Select(a => (a.Id, a.Kind)));
             // Parents count open alerts; dashboards show them.
             MarkStatusChanged();
             SnapshotChanged();
@@ -299,6 +309,8 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
         {
             _ = watcher.OnSnapshotAsync(snapshot);
         }
+
+        Metrics.SnapshotSent(Scope.Kind, watchers.Count);
     }
 
     public Task<HistorySeries?> GetHistoryAsync(HistoryStep step, DateTimeOffset from, DateTimeOffset to)
@@ -654,6 +666,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     {
         var push = outbox.InFlight!;
         await GrainFactory.GetGrain<IAggregateGrain>(outbox.Parent.ToString()).ApplyAsync(push);
+        Metrics.PushSent(Scope.Kind);
         if (ReferenceEquals(outbox.InFlight, push))
         {
             outbox.InFlight = null;

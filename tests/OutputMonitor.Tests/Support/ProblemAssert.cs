@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 
 namespace OutputMonitor.Tests.Support;
 
@@ -9,5 +10,13 @@ public static class ProblemAssert
     {
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>The response is a 400 problem naming <paramref name="field"/> as the parameter at fault.</summary>
+    public static async Task NamesFieldAsync(string field, HttpResponseMessage response)
+    {
+        Is(HttpStatusCode.BadRequest, response);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(field, json.RootElement.GetProperty("field").GetString());
     }
 }

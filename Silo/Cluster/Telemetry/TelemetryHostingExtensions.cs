@@ -1,0 +1,119 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OutputMonitor.Diagnostics;
+
+namespace OutputMonitor.Silo.Telemetry;
+
+/// <summary>
+/// OpenTelemetry for every host: the product's meter (<see cref="MonitorMetrics"/>) and Orleans'
+/// own, the Orleans activity sources; OTLP export of metrics, traces and logs when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The web node adds its <c>/metrics</c> endpoint; a
+/// silo or gateway running alone adds <see cref="WithScrapeListener"/>.
+/// </summary>
+public static class TelemetryHostingExtensions
+{
+    /// <summary>The standard OpenTelemetry variable (environment or configuration) that turns OTLP export on.</summary>
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>Orleans' meter: activations (grain counts), messaging, membership, …</summary>
+    public const string OrleansMeter = "Microsoft.Orleans";
+
+    public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
+    /// <param name="serviceName">The default <c>service.name</c> (<c>OTEL_SERVICE_NAME</c> overrides it).</param>
+    public static OpenTelemetryBuilder AddOutputMonitorTelemetry(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddMonitorMetrics();
+        var exporting = IsOtlpConfigured(builder.Configuration);
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName))
+            .WithMetrics(metrics => metrics.AddMeter(MonitorMetrics.MeterName, OrleansMeter))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(OrleansActivitySources);
+
+                // A grain call per batch is the hot path: no spans are made that nobody exports.
+                if (!exporting)
+                {
+                    tracing.SetSampler(new AlwaysOffSampler());
+                }
+            });
+        if (exporting)
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return otel;
+    }
+
+    public static bool IsOtlpConfigured(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
+
+    /// <summary>
+    /// For the hosts without Kestrel (a silo or gateway alone): a Prometheus scrape endpoint
+    /// <c>http://{Metrics:BindAddress}:{Metrics:Port}/metrics</c> when <c>Metrics:Port</c> is set
+    /// (loopback unless told otherwise). Off by default: several processes share one machine.
+    /// </summary>
+    public static OpenTelemetryBuilder WithScrapeListener(this OpenTelemetryBuilder otel, IConfiguration configuration)
+    {
+        otel.Services.AddOptions<MetricsListenerOptions>().BindConfiguration(MetricsListenerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        otel.Services.AddSingleton<IValidateOptions<MetricsListenerOptions>, MetricsListenerOptionsValidator>();
+        var options = configuration.GetSection(MetricsListenerOptions.Section).Get<MetricsListenerOptions>() ?? new MetricsListenerOptions();
+        if (options.Port > 0 && options.ListenerHost() is { } host)
+        {
+            otel.WithMetrics(metrics => metrics.AddPrometheusHttpListener(listener =>
+            {
+                listener.Host = host;
+                listener.Port = options.Port;
+                listener.ScrapeEndpointPath = MetricsListenerOptions.Path;
+            }));
+        }
+
+        return otel;
+    }
+
+    private sealed class MetricsListenerOptionsValidator : IValidateOptions<MetricsListenerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, MetricsListenerOptions options) =>
+            options.ListenerHost() is null
+                ? ValidateOptionsResult.Fail($"Metrics:BindAddress '{options.BindAddress}' is not an IP address")
+                : ValidateOptionsResult.Success;
+    }
+}
+
+/// <summary>The scrape listener of a silo or gateway running alone (configuration section <c>Metrics</c>).</summary>
+public sealed class MetricsListenerOptions
+{
+    public const string Section = "Metrics";
+    public const string Path = "/metrics";
+
+    /// <summary>Where Prometheus scrapes this process; 0 (the default): no listener.</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; }
+
+    /// <summary>The address the listener binds: loopback unless an operator opens it (e.g. <c>0.0.0.0</c>).</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>The listener's host in its URI prefix (<c>+</c>: every address), or null when <see cref="BindAddress"/> is not an IP address.</summary>
+    public string? ListenerHost()
+    {
+        if (!IPAddress.TryParse(BindAddress, out var address))
+        {
+            return null;
+        }
+
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return "+";
+        }
+
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+    }
+}
