@@ -25,7 +25,12 @@ public class PeriodBackfillTests
         var items = BackfillItems(Demo, Thursday, new SimulatorOptions());
 
         var starts = items.GroupBy(i => i.LineKey).ToDictionary(g => g.Key, g => g.Min(i => i.TimestampMs));
-        var weekly = new[] { "hnic/boke-rail", "hnic/boke-wharf", "yuguang/ingot-dispatch" };
+        // The demo's weekly lines: the bauxite chain's rail and wharf by their own settings, the
+        // two-shift and smelting enterprises' lines by their enterprise's.
+        var weekly = Demo.Enterprises
+            .SelectMany(e => e.Lines.Where(l => (l.Alerts?.ShortfallPeriod ?? e.Alerts?.ShortfallPeriod) == PlanPeriods.Week).Select(l => $"{e.Id}/{l.Id}"))
+            .ToList();
+        Assert.Superset(new HashSet<string> { "hnic/boke-rail", "hnic/boke-wharf", "yuguang/ingot-dispatch", "hengtian-jiuda/control-cabinet" }, weekly.ToHashSet());
         Assert.Equal(SimulationRun.RegistryLines(Demo).Order(), starts.Keys.Order());
         foreach (var (line, start) in starts)
         {
