@@ -1,6 +1,6 @@
 namespace OutputMonitor.Benchmarks;
 
-/// <summary>The sub-commands: <c>core</c> (what a person runs), <c>silo</c> and <c>memory</c> (children it starts).</summary>
+/// <summary>The sub-commands: <c>core</c>, <c>breakdown</c>, <c>e2e</c>, <c>dashboard</c> and <c>soak</c> (what a person runs), <c>silo</c> and <c>memory</c> (children they start).</summary>
 internal static class BenchmarkCommands
 {
     public const string Usage = """
@@ -13,6 +13,8 @@ internal static class BenchmarkCommands
                  MQTT (mosquitto) → gateway exe → silo, against the raw broker's QoS 1 rate
           dashboard [--rate 10000] [--clients 50] [--lines 1000] [--publishers 4] [--warmup 5] [--seconds 20]
                  publish-to-dashboard latency (p50/p99) through the one-process product, against plain MQTT
+          soak   [--minutes 10] [--rate 2000] [--lines 1000] [--clients 50] [--publishers 4] [--interval 30] [--warmup 30] [--retention 60]
+                 a long steady run of the dashboard load: a row per interval (rate, latency, memory, GC, threads)
           silo   --silo-port P --gateway-port G [--push-interval ...]          (started by 'core')
           memory --lines N --readings R [--batch B] [--inflight K] [--spread hour|day] [--push-interval ...]
                                                                                 (started by 'core')
@@ -37,6 +39,7 @@ internal static class BenchmarkCommands
                 "memory" => await MemoryCommand.RunAsync(MemorySettings.From(options)),
                 "e2e" => await E2ECommand.RunAsync(options),
                 "dashboard" => await DashboardCommand.RunAsync(options),
+                "soak" => await SoakCommand.RunAsync(options),
                 _ => Fail($"unknown command '{args[0]}'"),
             };
         }

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using OutputMonitor.Registry;
+using OutputMonitor.Web.Hosting;
+
+namespace OutputMonitor.Benchmarks;
+
+/// <summary>
+/// The one-process product (<c>AddOutputMonitorWeb</c>: co-hosted silo with the in-process store, the
+/// embedded broker, the gateway and the web app on Kestrel, simulator off) in this process, on free
+/// loopback ports, with a generated registry. Command-line options <c>--receive-maximum</c>,
+/// <c>--partitions</c> and <c>--push-interval</c> set the product's own settings.
+/// </summary>
+internal sealed class OneProcessProduct(WebApplication app, string registryFile, int httpPort, int mqttPort) : IAsyncDisposable
+{
+    public int HttpPort => httpPort;
+
+    public int MqttPort => mqttPort;
+
+    public static async Task<OneProcessProduct> StartAsync(GeneratedRegistry registry, CommandLine options)
+    {
+        var registryFile = Path.Combine(Path.GetTempPath(), $"om-bench-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry.Document));
+        var httpPort = BenchHosts.FreeLoopbackPort();
+        var mqttPort = BenchHosts.FreeLoopbackPort();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = [] });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Urls"] = $"http://127.0.0.1:{httpPort}",
+            ["Registry:Path"] = registryFile,
+            ["Mqtt:Port"] = mqttPort.ToString(),
+            ["Simulator:Enabled"] = "false",
+            ["Orleans:SiloPort"] = BenchHosts.FreeLoopbackPort().ToString(),
+            ["Orleans:GatewayPort"] = BenchHosts.FreeLoopbackPort().ToString(),
+        });
+        foreach (var (option, key) in new[] { ("receive-maximum", "Mqtt:ReceiveMaximum"), ("partitions", "Gateway:Partitions"), ("push-interval", "Rollup:PushInterval") })
+        {
+            if (options.Text(option) is { } value)
+            {
+                builder.Configuration.AddInMemoryCollection([new(key, value)]);
+            }
+        }
+
+        builder.Logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error) // "not running with ServerGC": by choice here
+            .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error); // misreads its clock at start
+        builder.AddOutputMonitorWeb();
+        var app = builder.Build();
+        app.MapOutputMonitorWeb();
+        await app.StartAsync();
+        return new OneProcessProduct(app, registryFile, httpPort, mqttPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        File.Delete(registryFile);
+    }
+}
