@@ -31,8 +31,8 @@ public sealed class RateLimitOptions
 public static class SecurityExtensions
 {
     public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
-        "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     public static WebApplicationBuilder AddOutputMonitorSecurity(this WebApplicationBuilder builder)
     {

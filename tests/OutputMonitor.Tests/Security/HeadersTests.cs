@@ -25,6 +25,10 @@ public sealed class HeadersTests(TestWebApp app) : IClassFixture<TestWebApp>
     }
 
     [Fact]
+    public void The_policy_is_the_one_the_browser_tests_run_the_pages_under() =>
+        Assert.Equal(Browser.BrowserFixture.StrictContentSecurityPolicy, SecurityExtensions.ContentSecurityPolicy);
+
+    [Fact]
     public void The_policy_forbids_inline_code_and_framing()
     {
         var directives = SecurityExtensions.ContentSecurityPolicy.Split(';', StringSplitOptions.TrimEntries).ToDictionary(d => d.Split(' ')[0], d => d);

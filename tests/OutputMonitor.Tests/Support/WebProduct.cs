@@ -76,8 +76,9 @@ public sealed class WebProduct : IAsyncDisposable
         return new WebProduct(app, registryFile, httpPort, mqttPort);
     }
 
-    /// <summary>An absolute URL of a path on the app (<c>plant.html?scope=…</c>), the admin key in its fragment (the pages keep it).</summary>
-    public string Url(string pathAndQuery) => $"{BaseUrl}/{pathAndQuery.TrimStart('/')}#key={TestWebApp.AdminKey}";
+    /// <summary>An absolute URL of a path on the app (<c>plant.html?scope=…</c>), the admin key in its fragment (the pages keep it) unless the path has a fragment of its own.</summary>
+    public string Url(string pathAndQuery) =>
+        $"{BaseUrl}/{pathAndQuery.TrimStart('/')}" + (pathAndQuery.Contains('#', StringComparison.Ordinal) ? "" : $"#key={TestWebApp.AdminKey}");
 
     public async ValueTask DisposeAsync()
     {
