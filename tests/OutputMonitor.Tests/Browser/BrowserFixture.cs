@@ -70,15 +70,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = FindChromium();
-        Product = await WebProduct.StartAsync(Registry(), new Dictionary<string, string?>
-        {
-            ["Auth:ApiKeys:1:Key"] = ViewerKey,
-            ["Auth:ApiKeys:1:Role"] = "viewer",
-            ["Auth:ApiKeys:1:Scopes:0"] = "region:zone-y",
-            ["Auth:ApiKeys:2:Key"] = ManagerKey,
-            ["Auth:ApiKeys:2:Role"] = "manager",
-            ["Auth:ApiKeys:2:Scopes:0"] = "enterprise:ent-6",
-        });
+        Product = await WebProduct.StartAsync(Registry(), TestWebApp.ApiKeySettings(1, ViewerKey, "viewer", "region:zone-y")
+            .Concat(TestWebApp.ApiKeySettings(2, ManagerKey, "manager", "enterprise:ent-6")).ToDictionary());
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

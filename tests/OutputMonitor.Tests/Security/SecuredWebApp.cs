@@ -18,23 +18,15 @@ public sealed class SecuredWebApp : IDisposable
 
     public SecuredWebApp()
     {
-        App = new TestWebApp(new Dictionary<string, string?>
+        Dictionary<string, string?> settings = new[]
         {
-            ["Auth:AllowAnonymousRead"] = "false",
-            ["Auth:ApiKeys:1:Key"] = ManagerOfEnt1,
-            ["Auth:ApiKeys:1:Role"] = "manager",
-            ["Auth:ApiKeys:1:Name"] = ManagerOfEnt1Name,
-            ["Auth:ApiKeys:1:Scopes:0"] = "enterprise:ent-1",
-            ["Auth:ApiKeys:2:Key"] = ManagerOfEnt2,
-            ["Auth:ApiKeys:2:Role"] = "manager",
-            ["Auth:ApiKeys:2:Scopes:0"] = "enterprise:ent-2",
-            ["Auth:ApiKeys:3:Key"] = ViewerOfCityA,
-            ["Auth:ApiKeys:3:Role"] = "viewer",
-            ["Auth:ApiKeys:3:Scopes:0"] = "region:city-a",
-            ["Auth:ApiKeys:4:Key"] = ViewerOfLine,
-            ["Auth:ApiKeys:4:Role"] = "viewer",
-            ["Auth:ApiKeys:4:Scopes:0"] = "line:ent-3/p2",
-        });
+            TestWebApp.ApiKeySettings(1, ManagerOfEnt1, "manager", "enterprise:ent-1", ManagerOfEnt1Name),
+            TestWebApp.ApiKeySettings(2, ManagerOfEnt2, "manager", "enterprise:ent-2"),
+            TestWebApp.ApiKeySettings(3, ViewerOfCityA, "viewer", "region:city-a"),
+            TestWebApp.ApiKeySettings(4, ViewerOfLine, "viewer", "line:ent-3/p2"),
+        }.SelectMany(s => s).ToDictionary();
+        settings["Auth:AllowAnonymousRead"] = "false";
+        App = new TestWebApp(settings);
     }
 
     public TestWebApp App { get; }

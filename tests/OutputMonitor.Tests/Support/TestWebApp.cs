@@ -40,12 +40,25 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
     }
 
     /// <summary>The settings that give every test app its admin key (the first of <c>Auth:ApiKeys</c>).</summary>
-    public static IReadOnlyDictionary<string, string?> AdminKeySettings { get; } = new Dictionary<string, string?>
+    public static IReadOnlyDictionary<string, string?> AdminKeySettings { get; } = ApiKeySettings(0, AdminKey, "admin", null, AdminName);
+
+    /// <summary>The settings of entry <paramref name="index"/> of <c>Auth:ApiKeys</c>.</summary>
+    public static Dictionary<string, string?> ApiKeySettings(int index, string key, string role, string? scope, string? name = null)
     {
-        ["Auth:ApiKeys:0:Key"] = AdminKey,
-        ["Auth:ApiKeys:0:Role"] = "admin",
-        ["Auth:ApiKeys:0:Name"] = AdminName,
-    };
+        var prefix = $"Auth:ApiKeys:{index}:";
+        var settings = new Dictionary<string, string?> { [prefix + "Key"] = key, [prefix + "Role"] = role };
+        if (scope is not null)
+        {
+            settings[prefix + "Scopes:0"] = scope;
+        }
+
+        if (name is not null)
+        {
+            settings[prefix + "Name"] = name;
+        }
+
+        return settings;
+    }
 
     /// <summary>A client that sends <paramref name="key"/> as <c>Authorization: Bearer</c>.</summary>
     public HttpClient CreateClient(string key)
