@@ -22,7 +22,7 @@ public sealed class RateLimitOptions
     public const string Section = "RateLimit";
 
     [Range(1, int.MaxValue)]
-    public int PermitLimit { get; set; } = 3000;
+    public int PermitLimit { get; set; } = 6000;
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
