@@ -7,14 +7,17 @@ namespace OutputMonitor.Web.Security;
 /// The Orleans dashboard (Microsoft.Orleans.Dashboard) at <c>/orleans</c>, for admin keys only. It
 /// runs where this web node co-hosts the silo (the one-process start); a web node that is only a
 /// client of a Redis cluster does not map it (the dashboard's client mode needs it on every silo).
+/// <c>OrleansDashboard:Enabled=false</c> leaves it out (it profiles every grain call).
 /// </summary>
 public static class DashboardExtensions
 {
     public const string Path = "/orleans";
 
+    public const string EnabledKey = "OrleansDashboard:Enabled";
+
     public static WebApplicationBuilder AddOutputMonitorDashboard(this WebApplicationBuilder builder)
     {
-        if (!CoHostsSilo(builder.Configuration))
+        if (!Runs(builder.Configuration))
         {
             return builder;
         }
@@ -26,7 +29,7 @@ public static class DashboardExtensions
 
     public static WebApplication MapOutputMonitorDashboard(this WebApplication app)
     {
-        if (CoHostsSilo(app.Configuration))
+        if (Runs(app.Configuration))
         {
             app.MapOrleansDashboard(Path).RequireAuthorization(AuthPolicies.Admin);
         }
@@ -34,6 +37,7 @@ public static class DashboardExtensions
         return app;
     }
 
-    private static bool CoHostsSilo(IConfiguration configuration) =>
-        !(configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions()).UsesRedis;
+    private static bool Runs(IConfiguration configuration) =>
+        configuration.GetValue(EnabledKey, true)
+        && !(configuration.GetSection(OrleansHostOptions.Section).Get<OrleansHostOptions>() ?? new OrleansHostOptions()).UsesRedis;
 }

@@ -27,3 +27,15 @@ public sealed class DashboardTests(SecuredWebApp secured) : IClassFixture<Secure
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
 }
+
+/// <summary><c>OrleansDashboard:Enabled=false</c>: no dashboard, even for an admin.</summary>
+public sealed class DashboardOffTests : IDisposable
+{
+    private readonly TestWebApp _app = new(new Dictionary<string, string?> { ["OrleansDashboard:Enabled"] = "false" });
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task Turned_off_it_is_not_there() =>
+        Assert.Equal(HttpStatusCode.NotFound, (await _app.CreateAdminClient().GetAsync("/orleans/")).StatusCode);
+}
