@@ -4,6 +4,7 @@ using OutputMonitor.Alerts;
 using OutputMonitor.Registry;
 using OutputMonitor.Web.Hosting;
 using OutputMonitor.Scopes;
+using OutputMonitor.Web.Security;
 
 namespace OutputMonitor.Web.Api;
 
@@ -16,13 +17,15 @@ public static partial class AlertEndpoints
     {
         routes.MapGroup("/api").WithTags("Alerts")
             .MapGet("/alerts", GetAlertsAsync)
+            .RequireAuthorization(AuthPolicies.Read)
             .WithName("GetAlerts")
             .WithSummary("Alerts in and below a scope (all when none is given), newest first; status active, acknowledged, cleared or open (active or acknowledged); limit 1–1000, default 200.");
         routes.MapGroup("/api").WithTags("Alerts")
             .MapPost("/alerts/{id}/ack", AcknowledgeAsync)
+            .RequireAuthorization(AuthPolicies.Acknowledge)
             .Accepts<AcknowledgeRequest>("application/json")
             .WithName("AcknowledgeAlert")
-            .WithSummary("Acknowledges an active alert, recording who (the optional body's 'by') and when; an acknowledged one is answered as it is; 404 for an unknown alert, 409 for a cleared one.");
+            .WithSummary("Acknowledges an active alert, recording who (the optional body's 'by', else the API key's name) and when; a manager's key only in its enterprises; an acknowledged one is answered as it is; 404 for an unknown alert, 409 for a cleared one.");
         return routes;
     }
 
@@ -31,7 +34,8 @@ public static partial class AlertEndpoints
 
     public const int MaxByLength = 100;
 
-    private static async Task<Results<Ok<Alert>, ProblemHttpResult>> AcknowledgeAsync(string id, HttpRequest request, IGrainFactory grains, TimeProvider clock)
+    private static async Task<Results<Ok<Alert>, ProblemHttpResult>> AcknowledgeAsync(
+        string id, HttpRequest request, IGrainFactory grains, TimeProvider clock, RegistryIndexCache registry)
     {
         // Alert ids begin with their enterprise: {enterprise}.{line}.{kind}.{n}; the enterprise's book holds them.
         if (!AlertId().IsMatch(id) || !ScopeId.IsValidId(id[..id.IndexOf('.', StringComparison.Ordinal)]))
@@ -39,7 +43,14 @@ public static partial class AlertEndpoints
             return Problems.BadField("id", $"'{Problems.Clip(id)}' is not an alert id.");
         }
 
-        var by = "anonymous";
+        var enterprise = id[..id.IndexOf('.', StringComparison.Ordinal)];
+        var caller = Caller.Of(request.HttpContext.User);
+        if (!caller.IsAdmin && !caller.MayAcknowledge(enterprise, await registry.GetAsync()))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden scope", detail: $"Alerts of '{enterprise}' are outside this API key's enterprises.");
+        }
+
+        var by = caller.Name ?? "anonymous";
         if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
         {
             var (body, problem) = await RequestBody.ReadJsonAsync<AcknowledgeRequest>(request, 4096, RegistryJson.Options);
@@ -59,7 +70,7 @@ public static partial class AlertEndpoints
             }
         }
 
-        var result = await grains.GetGrain<IAlertBookGrain>(id[..id.IndexOf('.', StringComparison.Ordinal)]).AcknowledgeAsync(id, by, clock.GetUtcNow());
+        var result = await grains.GetGrain<IAlertBookGrain>(enterprise).AcknowledgeAsync(id, by, clock.GetUtcNow());
         return result switch
         {
             { Alert: null } => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown alert", detail: $"There is no alert '{id}'."),
@@ -72,7 +83,7 @@ public static partial class AlertEndpoints
     private static partial Regex AlertId();
 
     private static async Task<Results<Ok<IReadOnlyList<Alert>>, ProblemHttpResult>> GetAlertsAsync(
-        IGrainFactory grains, RegistryIndexCache registry, string? scope = null, string? status = null, int? limit = null)
+        IGrainFactory grains, RegistryIndexCache registry, HttpContext context, string? scope = null, string? status = null, int? limit = null)
     {
         if (status is not null && !AlertStatuses.IsFilter(status))
         {
@@ -97,13 +108,19 @@ public static partial class AlertEndpoints
         }
 
         var index = await registry.GetAsync();
+        var caller = Caller.Of(context.User);
+        if (id is { } asked && !caller.Covers(asked, index))
+        {
+            return Problems.ForbiddenScope(scope!);
+        }
+
         if (id is { } known && !index.Contains(known))
         {
             return Problems.UnknownScope(scope!);
         }
 
         // Alerts live in their enterprise's book: ask the books of the enterprises in the scope.
-        IEnumerable<string> enterprises = id is { } s ? index.LinesBelow(s).Select(line => line.Id).Distinct() : index.Enterprises.Select(e => e.Id!);
+        IEnumerable<string> enterprises = id is { } s ? index.LinesBelow(s).Select(line => line.Id).Distinct() : index.Enterprises.Select(e => e.Id!).Where(e => caller.SeesAll || index.LinesBelow(ScopeId.Enterprise(e)).Any(l => caller.Covers(l, index)));
         if (id is { Kind: ScopeKind.Enterprise } enterprise)
         {
             enterprises = [enterprise.Id];
@@ -115,6 +132,7 @@ public static partial class AlertEndpoints
         [
             .. books.SelectMany(b => b)
                 .Where(a => lineScope is null || a.Scope == lineScope)
+                .Where(a => caller.SeesAll || (ScopeId.TryParse(a.Scope, out var alertScope) && caller.Covers(alertScope, index)))
                 .Where(a => status is null || AlertStatuses.Matches(status, a.Status))
                 .OrderByDescending(a => a.RaisedAt)
                 .Take(take),

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutputMonitor.Scopes;
 using OutputMonitor.Snapshots;
+using OutputMonitor.Web.Hosting;
+using OutputMonitor.Web.Security;
 
 namespace OutputMonitor.Web.Api;
 
@@ -13,7 +15,7 @@ public static partial class HistoryEndpoints
 
     public static IEndpointRouteBuilder MapHistoryEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api").WithTags("History")
+        routes.MapGroup("/api").WithTags("History").RequireAuthorization(AuthPolicies.Read)
             .MapGet("/history/{**scope}", GetHistoryAsync)
             .WithName("GetHistory")
             .WithSummary("Buckets of a scope by event time: step 1m, 1h or 1d (plant days); from/to RFC 3339, to defaults to now, from to 3 h, 48 h or 31 days before to. Only buckets with data are listed.");
@@ -21,11 +23,16 @@ public static partial class HistoryEndpoints
     }
 
     private static async Task<Results<Ok<HistorySeries>, ProblemHttpResult>> GetHistoryAsync(
-        string scope, IGrainFactory grains, TimeProvider clock, string? from = null, string? to = null, string? step = null)
+        string scope, IGrainFactory grains, TimeProvider clock, HttpContext context, RegistryIndexCache registry, string? from = null, string? to = null, string? step = null)
     {
         if (!ScopeId.TryParse(scope, out var id))
         {
             return Problems.BadScope(scope);
+        }
+
+        if (!await Caller.Of(context.User).CoversAsync(id, registry))
+        {
+            return Problems.ForbiddenScope(scope);
         }
 
         (HistoryStep Step, TimeSpan Size, TimeSpan DefaultRange)? parsed = (step ?? "1h") switch

@@ -15,6 +15,12 @@ public static class Problems
         title: "Unknown scope",
         detail: $"'{Clip(scope)}' is not in the registry.");
 
+    /// <summary>A 403 for a scope the caller's key does not cover.</summary>
+    public static ProblemHttpResult ForbiddenScope(string scope) => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Forbidden scope",
+        detail: $"'{Clip(scope)}' is outside this API key's scopes.");
+
     /// <summary>A 400 naming the query parameter or body field at fault (in <c>field</c>).</summary>
     public static ProblemHttpResult BadField(string field, string detail, string? title = null) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,

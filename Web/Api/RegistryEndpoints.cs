@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
+using OutputMonitor.Web.Hosting;
+using OutputMonitor.Web.Security;
 
 namespace OutputMonitor.Web.Api;
 
@@ -17,28 +19,54 @@ public static class RegistryEndpoints
     public static IEndpointRouteBuilder MapRegistryEndpoints(this IEndpointRouteBuilder routes)
     {
         var registry = routes.MapGroup("/api/registry").WithTags("Registry");
-        registry.MapGet("/", async (IGrainFactory grains) => TypedResults.Ok(await grains.GetRegistryGrain().GetDocumentAsync()))
+        registry.MapGet("/", GetRegistryAsync)
+            .RequireAuthorization(AuthPolicies.Read)
             .WithName("GetRegistry")
-            .WithSummary("The whole registry: regions, chains, enterprises with their lines and plans.");
+            .WithSummary("The whole registry: regions, chains, enterprises with their lines and plans; for a scoped key, only the enterprises and lines it covers.");
         registry.MapPut("/enterprises/{id}", (string id, HttpRequest request, IGrainFactory grains) =>
                 UpsertAsync<EnterpriseDefinition>(id, request, e => e.Id, (e, key) => e with { Id = key }, e => grains.GetRegistryGrain().UpsertEnterpriseAsync(e)))
             .Accepts<EnterpriseDefinition>("application/json")
+            .RequireAuthorization(AuthPolicies.Admin)
             .WithName("UpsertEnterprise")
             .WithSummary("Creates or replaces an enterprise with its lines.");
         registry.MapDelete("/enterprises/{id}", DeleteEnterpriseAsync)
+            .RequireAuthorization(AuthPolicies.Admin)
             .WithName("DeleteEnterprise")
             .WithSummary("Removes an enterprise and its lines; what they had added is taken back from every scope above them.");
         registry.MapPut("/regions/{id}", (string id, HttpRequest request, IGrainFactory grains) =>
                 UpsertAsync<RegionDefinition>(id, request, r => r.Id, (r, key) => r with { Id = key }, r => grains.GetRegistryGrain().UpsertRegionAsync(r)))
             .Accepts<RegionDefinition>("application/json")
+            .RequireAuthorization(AuthPolicies.Admin)
             .WithName("UpsertRegion")
             .WithSummary("Creates or replaces a region (province, city or zone).");
         registry.MapPut("/chains/{id}", (string id, HttpRequest request, IGrainFactory grains) =>
                 UpsertAsync<ChainDefinition>(id, request, c => c.Id, (c, key) => c with { Id = key }, c => grains.GetRegistryGrain().UpsertChainAsync(c)))
             .Accepts<ChainDefinition>("application/json")
+            .RequireAuthorization(AuthPolicies.Admin)
             .WithName("UpsertChain")
             .WithSummary("Creates or replaces an industry chain.");
         return routes;
+    }
+
+    private static async Task<Ok<RegistryDocument>> GetRegistryAsync(IGrainFactory grains, RegistryIndexCache cache, HttpContext context)
+    {
+        var caller = Caller.Of(context.User);
+        if (caller.SeesAll)
+        {
+            return TypedResults.Ok(await grains.GetRegistryGrain().GetDocumentAsync());
+        }
+
+        var index = await cache.GetAsync();
+        var document = index.Document;
+        return TypedResults.Ok(document with
+        {
+            Enterprises =
+            [
+                .. document.Enterprises
+                    .Select(e => e with { Lines = [.. e.Lines.Where(l => caller.Covers(ScopeId.Line(e.Id!, l.Id!), index))] })
+                    .Where(e => e.Lines.Count > 0 || caller.Covers(ScopeId.Enterprise(e.Id!), index)),
+            ],
+        });
     }
 
     private static async Task<Results<Ok<T>, ProblemHttpResult, ValidationProblem>> UpsertAsync<T>(

@@ -6,6 +6,7 @@ using OutputMonitor.Rollup;
 using OutputMonitor.Scopes;
 using OutputMonitor.Snapshots;
 using OutputMonitor.Web.Hosting;
+using OutputMonitor.Web.Security;
 
 namespace OutputMonitor.Web.Api;
 
@@ -32,6 +33,7 @@ public static class ReportEndpoints
     {
         routes.MapGroup("/api").WithTags("Reports")
             .MapGet("/reports/daily", GetDailyReportAsync)
+            .RequireAuthorization(AuthPolicies.Read)
             .WithName("GetDailyReport")
             .WithSummary("One plant day as CSV (UTF-8 with a byte order mark): a row per enterprise in the scope (all when none is given) and per line of it, with output, scrap, tons, value, plan, attainment and, for today, OEE. day is yyyy-MM-dd, default today in the scope's time zone.")
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
@@ -39,7 +41,7 @@ public static class ReportEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetDailyReportAsync(
-        IGrainFactory grains, RegistryIndexCache registry, TimeProvider clock, IOptions<RollupOptions> rollup, string? scope = null, string? day = null)
+        IGrainFactory grains, RegistryIndexCache registry, TimeProvider clock, IOptions<RollupOptions> rollup, HttpContext context, string? scope = null, string? day = null)
     {
         ScopeId? id = null;
         if (scope is not null)
@@ -53,6 +55,12 @@ public static class ReportEndpoints
         }
 
         var index = await registry.GetAsync();
+        var caller = Caller.Of(context.User);
+        if (id is { } asked && !caller.Covers(asked, index))
+        {
+            return Problems.ForbiddenScope(scope!);
+        }
+
         if (id is { } known && !index.Contains(known))
         {
             return Problems.UnknownScope(scope!);
@@ -75,7 +83,7 @@ public static class ReportEndpoints
             }
         }
 
-        var rows = RowsOf(index, id);
+        var rows = RowsOf(index, id).Where(row => caller.Covers(row.Scope, index)).ToList();
         var figures = new Figures[rows.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, async (i, _) =>
             figures[i] = await FiguresAsync(grains, rows[i], date, clock));

@@ -5,6 +5,7 @@ using OutputMonitor.Silo;
 using OutputMonitor.Simulator;
 using OutputMonitor.Web.Api;
 using OutputMonitor.Web.Hubs;
+using OutputMonitor.Web.Security;
 
 namespace OutputMonitor.Web.Hosting;
 
@@ -30,6 +31,9 @@ public static partial class WebHostingExtensions
             builder.AddOutputMonitorSimulator();
         }
 
+        builder.AddOutputMonitorSecurity();
+        builder.AddOutputMonitorDashboard();
+
         builder.AddOutputMonitorWebTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
@@ -53,6 +57,7 @@ public static partial class WebHostingExtensions
             StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        app.UseOutputMonitorSecurity();
         // The dashboards (wwwroot): plain static files, front-end libraries vendored from npm.
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -65,7 +70,9 @@ public static partial class WebHostingExtensions
         app.MapAlertEndpoints();
         app.MapRegistryEndpoints();
         app.MapReportEndpoints();
+        app.MapMeEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
+        app.MapOutputMonitorDashboard();
         app.Lifetime.ApplicationStarted.Register(() => PrintDashboardAddresses(app));
         return app;
     }

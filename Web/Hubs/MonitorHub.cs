@@ -1,15 +1,20 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using OutputMonitor.Scopes;
 using OutputMonitor.Snapshots;
+using OutputMonitor.Web.Hosting;
+using OutputMonitor.Web.Security;
 
 namespace OutputMonitor.Web.Hubs;
 
 /// <summary>
 /// The dashboards' hub (spec/api.md): <c>Subscribe(scope)</c> returns the snapshot now, then
 /// <c>snapshot</c> messages follow whenever it changes, at most 4 a second; <c>alert</c> messages on
-/// every change of an alert in or below a subscribed scope.
+/// every change of an alert in or below a subscribed scope. Connecting needs a key
+/// (<c>access_token</c>) unless anonymous reads are allowed; a key subscribes only to scopes it covers.
 /// </summary>
-public sealed class MonitorHub(IGrainFactory grains, ScopeWatch watch) : Hub
+[Authorize(Policy = AuthPolicies.Read)]
+public sealed class MonitorHub(IGrainFactory grains, ScopeWatch watch, RegistryIndexCache registry) : Hub
 {
     public const string Path = "/hubs/monitor";
 
@@ -28,6 +33,11 @@ public sealed class MonitorHub(IGrainFactory grains, ScopeWatch watch) : Hub
         if (!ScopeId.TryParse(scope, out var id))
         {
             throw new HubException($"Malformed scope '{Web.Api.Problems.Clip(scope ?? "")}': region:{{id}}, chain:{{id}}, enterprise:{{id}} or line:{{enterprise}}/{{line}}.");
+        }
+
+        if (Context.User is { } user && !await Caller.Of(user).CoversAsync(id, registry))
+        {
+            throw new HubException($"Forbidden scope '{Web.Api.Problems.Clip(scope!)}': it is outside this API key's scopes.");
         }
 
         var subscribed = Subscriptions;

@@ -488,6 +488,28 @@ export function plantDay(day, timeZone) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// API key: from the URL fragment (#key=…, kept in this browser and taken out of the address bar;
+// #key= forgets it) or from localStorage; sent as Bearer on HTTP and as access_token to the hub.
+
+const API_KEY = 'om.apiKey';
+
+function takeApiKey() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  let key = null;
+  try { key = localStorage.getItem(API_KEY); } catch { /* storage blocked */ }
+  if (fragment.has('key')) {
+    key = fragment.get('key') || null;
+    try { key ? localStorage.setItem(API_KEY, key) : localStorage.removeItem(API_KEY); } catch { /* not remembered */ }
+    fragment.delete('key');
+    const rest = fragment.toString();
+    history.replaceState(null, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
+  }
+  return key;
+}
+
+const apiKey = takeApiKey();
+
+// ---------------------------------------------------------------------------------------------
 // HTTP
 
 export class HttpError extends Error {
@@ -499,7 +521,8 @@ export class HttpError extends Error {
 
 /** Fetches JSON; an error answer throws an HttpError with its problem's `detail` (or `title`). */
 async function requestJson(url, init = {}) {
-  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...init.headers } });
+  const auth = apiKey ? { Authorization: `Bearer ${apiKey}` } : {};
+  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...auth, ...init.headers } });
   if (!response.ok) {
     let detail = '';
     try { const problem = await response.json(); detail = problem.detail || problem.title || ''; } catch { /* not JSON */ }
@@ -774,7 +797,7 @@ export class LiveFeed {
     this.indicator = document.getElementById('live');
 
     this.connection = new signalR.HubConnectionBuilder()
-      .withUrl('/hubs/monitor')
+      .withUrl('/hubs/monitor', apiKey ? { accessTokenFactory: () => apiKey } : {})
       .withAutomaticReconnect(retryPolicy)
       .configureLogging(signalR.LogLevel.Warning)
       .build();
@@ -1003,14 +1026,24 @@ function changedAt(alert) {
   return Math.max(...[alert.raisedAt, alert.acknowledgedAt, alert.clearedAt].filter(Boolean).map(Date.parse), 0);
 }
 
+/** Who the server says this page is (GET /api/me): anonymous when that fails. */
+async function loadCaller() {
+  try { return await getJson('/api/me'); } catch { return { scopes: [], acknowledgeAll: false, acknowledgeEnterprises: [] }; }
+}
+
+const caller = await loadCaller();
+
 /**
  * Whether the current user may acknowledge alerts: `alert` one in particular, none at all (the
- * name field and the pages' action column). Everyone may for now. Sign-in and roles come with the
- * security issue (spec/api.md: viewers may not, managers may in their enterprises); every button
- * and the name field ask only this function, so hiding them for viewers is a change here alone.
+ * name field and the pages' action column). As the server decides (spec/api.md): an admin key
+ * always, a manager key in its enterprises, viewers and anonymous readers never.
  */
 export function mayAcknowledge(alert = null) {
-  return true;
+  if (caller.acknowledgeAll) return true;
+  const enterprises = caller.acknowledgeEnterprises ?? [];
+  if (!alert) return enterprises.length > 0;
+  const enterprise = alert.scope.replace(/^line:/, '').split('/')[0].replace(/^enterprise:/, '');
+  return enterprises.includes(enterprise);
 }
 
 const ACK_NAME_KEY = 'om.ackName';

@@ -27,6 +27,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+    /// <summary>A viewer of zone-y and a manager of ent-6 (the admin key is every product's).</summary>
+    public const string ViewerKey = "browser-viewer-key-abcdef";
+
+    public const string ManagerKey = "browser-manager-key-abcdef";
+
     private IPlaywright? _playwright;
 
     public WebProduct Product { get; private set; } = null!;
@@ -37,7 +42,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <see cref="TestRegistry.Small"/> (prov → city-a, city-b; ent-1…ent-3) plus city-c with ent-4
     /// (one production line at 10 CNY a unit), which only the wall display's live test feeds, and a
     /// region of its own, zone-z with ent-5, where only the alerts page's test raises alerts, and
-    /// zone-y with ent-6, whose lines p1…p4 (no plans, so no rule raises anything there) carry the
+    /// zone-y with ent-6, whose lines p1…p5 (no plans, so no rule raises anything there) carry the
     /// acknowledgement tests' alerts, one line per test.
     /// </summary>
     public static RegistryDocument Registry()
@@ -57,7 +62,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 .. small.Enterprises,
                 TestRegistry.Enterprise("ent-4", "city-c", "chain-y", TestRegistry.Production("p1", unitValue: 10m, goodPerDay: 1000)),
                 TestRegistry.Enterprise("ent-5", "zone-z", null, TestRegistry.Production("p1")),
-                TestRegistry.Enterprise("ent-6", "zone-y", null, TestRegistry.Production("p1"), TestRegistry.Production("p2"), TestRegistry.Production("p3"), TestRegistry.Production("p4")),
+                TestRegistry.Enterprise("ent-6", "zone-y", null, TestRegistry.Production("p1"), TestRegistry.Production("p2"), TestRegistry.Production("p3"), TestRegistry.Production("p4"), TestRegistry.Production("p5")),
             ],
         };
     }
@@ -65,7 +70,8 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var chromium = FindChromium();
-        Product = await WebProduct.StartAsync(Registry());
+        Product = await WebProduct.StartAsync(Registry(), TestWebApp.ApiKeySettings(1, ViewerKey, "viewer", "region:zone-y")
+            .Concat(TestWebApp.ApiKeySettings(2, ManagerKey, "manager", "enterprise:ent-6")).ToDictionary());
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

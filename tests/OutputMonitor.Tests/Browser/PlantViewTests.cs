@@ -45,7 +45,7 @@ public sealed class PlantViewTests(BrowserFixture browser)
     }
 
     [Fact]
-    public async Task An_alert_acknowledged_on_the_plant_view_without_a_name_is_recorded_as_anonymous()
+    public async Task An_alert_acknowledged_on_the_plant_view_without_a_name_is_recorded_as_the_api_key()
     {
         const string id = "ent-6.p3.down.plant";
         await using var tab = await browser.NewLivePageAsync("plant.html?scope=enterprise:ent-6");
@@ -57,11 +57,11 @@ public sealed class PlantViewTests(BrowserFixture browser)
 
         await item.Locator(".ack-button").ClickAsync();
 
-        await Expect(item.Locator(".alert-status")).ToHaveTextAsync(new Regex(@"^已确认 · 匿名 · \d{2}/\d{2} \d{2}:\d{2}$"));
+        await Expect(item.Locator(".alert-status")).ToHaveTextAsync(new Regex($@"^已确认 · {TestWebApp.AdminName} · \d{{2}}/\d{{2}} \d{{2}}:\d{{2}}$"));
         await Expect(item.Locator("button")).ToHaveCountAsync(0);
         await Expect(item).ToHaveCountAsync(1);
         var stored = await BrowserAlerts.ReadAsync(browser.Product, id);
-        Assert.Equal((AlertStatuses.Acknowledged, "anonymous"), (stored.Status, stored.AcknowledgedBy));
+        Assert.Equal((AlertStatuses.Acknowledged, TestWebApp.AdminName), (stored.Status, stored.AcknowledgedBy));
         tab.AssertNoErrors();
     }
 }

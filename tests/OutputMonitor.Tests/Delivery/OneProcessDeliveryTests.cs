@@ -18,6 +18,7 @@ public sealed class OneProcessDeliveryTests
     {
         await using var product = await WebProduct.StartAsync(TestRegistry.Small());
         using var http = new HttpClient { BaseAddress = new Uri(product.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestWebApp.AdminKey);
         await using var subscriber = await MqttTestClient.ConnectAsync(product.MqttPort, "om/v1/alerts/#");
         var raised = SampleAlerts.Raised("ent-1.p1.down.web", "line:ent-1/p1") with { Message = "p1 停机超过 30 分钟" };
 

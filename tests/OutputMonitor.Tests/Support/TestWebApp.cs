@@ -6,7 +6,11 @@ using OutputMonitor.Registry;
 
 namespace OutputMonitor.Tests.Support;
 
-/// <summary>Web's Program with a test registry, free ports, no simulator.</summary>
+/// <summary>
+/// Web's Program with a test registry, free ports, no simulator; anonymous reads (the test server is
+/// loopback) and one admin key, <see cref="AdminKey"/>, for the writes. Other settings (more keys,
+/// anonymous reads off, rate limits) through the constructor.
+/// </summary>
 // Any public type of the Web assembly names its entry point (several assemblies here have a Program).
 public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.MonitorHub>
 {
@@ -15,21 +19,66 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
     /// <summary>An enterprise of city-a with 250 production lines <c>l0</c>…<c>l249</c>, beside <see cref="TestRegistry.Small"/>.</summary>
     public const string WideEnterprise = "ent-wide";
 
+    /// <summary>The admin key of every test app, named <see cref="AdminName"/>.</summary>
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    public const string AdminName = "test-admin";
+
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
     public TestWebApp()
+        : this(new Dictionary<string, string?>())
     {
+    }
+
+    internal TestWebApp(IReadOnlyDictionary<string, string?> settings)
+    {
+        _settings = settings;
         var small = TestRegistry.Small();
         var wide = TestRegistry.Enterprise(WideEnterprise, "city-a", null, [.. Enumerable.Range(0, 250).Select(i => TestRegistry.Production($"l{i}"))]);
         File.WriteAllText(_registryFile, RegistryJson.Serialize(small with { Enterprises = [.. small.Enterprises, wide] }));
     }
 
+    /// <summary>The settings that give every test app its admin key (the first of <c>Auth:ApiKeys</c>).</summary>
+    public static IReadOnlyDictionary<string, string?> AdminKeySettings { get; } = ApiKeySettings(0, AdminKey, "admin", null, AdminName);
+
+    /// <summary>The settings of entry <paramref name="index"/> of <c>Auth:ApiKeys</c>.</summary>
+    public static Dictionary<string, string?> ApiKeySettings(int index, string key, string role, string? scope, string? name = null)
+    {
+        var prefix = $"Auth:ApiKeys:{index}:";
+        var settings = new Dictionary<string, string?> { [prefix + "Key"] = key, [prefix + "Role"] = role };
+        if (scope is not null)
+        {
+            settings[prefix + "Scopes:0"] = scope;
+        }
+
+        if (name is not null)
+        {
+            settings[prefix + "Name"] = name;
+        }
+
+        return settings;
+    }
+
+    /// <summary>A client that sends <paramref name="key"/> as <c>Authorization: Bearer</c>.</summary>
+    public HttpClient CreateClient(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>A client with the admin key.</summary>
+    public HttpClient CreateAdminClient() => CreateClient(AdminKey);
+
     public IGrainFactory Grains => (IGrainFactory)Services.GetService(typeof(IGrainFactory))!;
 
-    /// <summary>A .NET SignalR client of the hub, over the in-memory test server (not yet started).</summary>
-    public HubConnection CreateHubConnection()
+    /// <summary>A .NET SignalR client of the hub, over the in-memory test server (not yet started), with <paramref name="key"/> as <c>access_token</c>.</summary>
+    public HubConnection CreateHubConnection(string? key = null)
     {
         var server = Server;
         return new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "hubs/monitor"), options =>
+            .WithUrl(new Uri(server.BaseAddress, key is null ? "hubs/monitor" : $"hubs/monitor?access_token={Uri.EscapeDataString(key)}"), options =>
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
@@ -47,7 +96,7 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
             .UseSetting("Orleans:GatewayPort", MosquittoBroker.FreePort().ToString())
             .UseSetting("Mqtt:Port", MosquittoBroker.FreePort().ToString())
             .UseSetting("Simulator:Enabled", "false");
-        foreach (var (key, value) in QuietAlertRules.Settings)
+        foreach (var (key, value) in QuietAlertRules.Settings.Concat(AdminKeySettings).Concat(_settings))
         {
             builder.UseSetting(key, value);
         }

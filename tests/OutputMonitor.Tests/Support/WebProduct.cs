@@ -64,6 +64,7 @@ public sealed class WebProduct : IAsyncDisposable
             ["Orleans:ClusterId"] = $"browser-{Guid.NewGuid():N}",
         });
         builder.Configuration.AddInMemoryCollection(QuietAlertRules.Settings);
+        builder.Configuration.AddInMemoryCollection(TestWebApp.AdminKeySettings);
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -75,8 +76,9 @@ public sealed class WebProduct : IAsyncDisposable
         return new WebProduct(app, registryFile, httpPort, mqttPort);
     }
 
-    /// <summary>An absolute URL of a path on the app (<c>plant.html?scope=…</c>).</summary>
-    public string Url(string pathAndQuery) => $"{BaseUrl}/{pathAndQuery.TrimStart('/')}";
+    /// <summary>An absolute URL of a path on the app (<c>plant.html?scope=…</c>), the admin key in its fragment (the pages keep it) unless the path has a fragment of its own.</summary>
+    public string Url(string pathAndQuery) =>
+        $"{BaseUrl}/{pathAndQuery.TrimStart('/')}" + (pathAndQuery.Contains('#', StringComparison.Ordinal) ? "" : $"#key={TestWebApp.AdminKey}");
 
     public async ValueTask DisposeAsync()
     {

@@ -8,7 +8,7 @@ namespace OutputMonitor.Tests.Web;
 /// <summary><c>POST /api/alerts/{id}/ack</c>: who and when, idempotence, cleared alerts, bad input.</summary>
 public sealed class AlertAckApiTests(TestWebApp app) : IClassFixture<TestWebApp>
 {
-    private readonly HttpClient _http = app.CreateClient();
+    private readonly HttpClient _http = app.CreateAdminClient();
 
     [Fact]
     public async Task Acknowledging_records_who_and_when_and_a_rule_reporting_again_keeps_it()

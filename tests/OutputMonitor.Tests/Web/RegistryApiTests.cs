@@ -9,7 +9,7 @@ namespace OutputMonitor.Tests.Web;
 /// <summary>The registry endpoints: changes that apply, and refused ones that change nothing.</summary>
 public sealed class RegistryApiTests(TestWebApp app) : IClassFixture<TestWebApp>
 {
-    private readonly HttpClient _http = app.CreateClient();
+    private readonly HttpClient _http = app.CreateAdminClient();
 
     [Fact]
     public async Task The_registry_reads_as_the_spec_document()
