@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OutputMonitor.Gateway;
 using OutputMonitor.Contracts;
@@ -29,6 +30,10 @@ public static partial class WebHostingExtensions
             builder.AddOutputMonitorSilo();
             builder.AddOutputMonitorGateway();
             builder.AddOutputMonitorSimulator();
+
+            // The one-command demo: a key of its own where none are configured (printed at start).
+            builder.Services.AddSingleton<DemoAdminKey>();
+            builder.Services.AddSingleton<IPostConfigureOptions<AuthOptions>, DemoAdminKey.AddWhereNoneConfigured>();
         }
 
         builder.AddOutputMonitorSecurity();
@@ -83,12 +88,20 @@ public static partial class WebHostingExtensions
         var addresses = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.Features
             .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("OutputMonitor.Web");
+        var demoKey = app.Services.GetService<DemoAdminKey>()?.Key;
         foreach (var address in addresses)
         {
             var root = address.TrimEnd('/');
             LogDashboards(logger, root);
+            if (demoKey is not null)
+            {
+                LogDemoKey(logger, root, demoKey);
+            }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No Auth:ApiKeys configured: this run's demo admin key opens {Address}/alerts.html#key={Key} (acknowledge alerts, change the registry); configure Auth:ApiKeys to use your own")]
+    private static partial void LogDemoKey(ILogger logger, string address, string key);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dashboards: {Address}/")]
     private static partial void LogDashboards(ILogger logger, string address);

@@ -25,15 +25,18 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
     public const string AdminName = "test-admin";
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly bool _adminKey;
 
     public TestWebApp()
         : this(new Dictionary<string, string?>())
     {
     }
 
-    internal TestWebApp(IReadOnlyDictionary<string, string?> settings)
+    /// <param name="adminKey">Whether the app gets <see cref="AdminKey"/> (without it, no key is configured at all).</param>
+    internal TestWebApp(IReadOnlyDictionary<string, string?> settings, bool adminKey = true)
     {
         _settings = settings;
+        _adminKey = adminKey;
         var small = TestRegistry.Small();
         var wide = TestRegistry.Enterprise(WideEnterprise, "city-a", null, [.. Enumerable.Range(0, 250).Select(i => TestRegistry.Production($"l{i}"))]);
         File.WriteAllText(_registryFile, RegistryJson.Serialize(small with { Enterprises = [.. small.Enterprises, wide] }));
@@ -96,7 +99,7 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
             .UseSetting("Orleans:GatewayPort", MosquittoBroker.FreePort().ToString())
             .UseSetting("Mqtt:Port", MosquittoBroker.FreePort().ToString())
             .UseSetting("Simulator:Enabled", "false");
-        foreach (var (key, value) in QuietAlertRules.Settings.Concat(AdminKeySettings).Concat(_settings))
+        foreach (var (key, value) in QuietAlertRules.Settings.Concat(_adminKey ? AdminKeySettings : []).Concat(_settings))
         {
             builder.UseSetting(key, value);
         }
