@@ -96,28 +96,13 @@ public static partial class AlertEndpoints
             return Problems.BadField("limit", $"'limit' must be between 1 and {MaxLimit}.");
         }
 
-        ScopeId? id = null;
-        if (scope is not null)
+        var (resolved, problem) = await ScopeQuery.ResolveAsync(scope, registry, context);
+        if (problem is not null)
         {
-            if (!ScopeId.TryParse(scope, out var parsed))
-            {
-                return Problems.BadScope(scope);
-            }
-
-            id = parsed;
+            return problem;
         }
 
-        var index = await registry.GetAsync();
-        var caller = Caller.Of(context.User);
-        if (id is { } asked && !caller.Covers(asked, index))
-        {
-            return Problems.ForbiddenScope(scope!);
-        }
-
-        if (id is { } known && !index.Contains(known))
-        {
-            return Problems.UnknownScope(scope!);
-        }
+        var (id, index, caller) = (resolved!.Scope, resolved.Index, resolved.Caller);
 
         // Alerts live in their enterprise's book: ask the books of the enterprises in the scope.
         IEnumerable<string> enterprises = id is { } s ? index.LinesBelow(s).Select(line => line.Id).Distinct() : index.Enterprises.Select(e => e.Id!).Where(e => caller.SeesAll || index.LinesBelow(ScopeId.Enterprise(e)).Any(l => caller.Covers(l, index)));

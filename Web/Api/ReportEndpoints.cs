@@ -43,28 +43,13 @@ public static class ReportEndpoints
     private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetDailyReportAsync(
         IGrainFactory grains, RegistryIndexCache registry, TimeProvider clock, IOptions<RollupOptions> rollup, HttpContext context, string? scope = null, string? day = null)
     {
-        ScopeId? id = null;
-        if (scope is not null)
+        var (resolved, problem) = await ScopeQuery.ResolveAsync(scope, registry, context);
+        if (problem is not null)
         {
-            if (!ScopeId.TryParse(scope, out var parsed))
-            {
-                return Problems.BadField("scope", $"'{Problems.Clip(scope)}' is not a scope: region:{{id}}, chain:{{id}}, enterprise:{{id}} or line:{{enterprise}}/{{line}}.", "Malformed scope");
-            }
-
-            id = parsed;
+            return problem;
         }
 
-        var index = await registry.GetAsync();
-        var caller = Caller.Of(context.User);
-        if (id is { } asked && !caller.Covers(asked, index))
-        {
-            return Problems.ForbiddenScope(scope!);
-        }
-
-        if (id is { } known && !index.Contains(known))
-        {
-            return Problems.UnknownScope(scope!);
-        }
+        var (id, index, caller) = (resolved!.Scope, resolved.Index, resolved.Caller);
 
         var zone = PlantCalendar.GetZone(id is { } z ? index.Find(z)!.TimeZone : TopRegionZone(index));
         var today = PlantCalendar.LocalDate(clock.GetUtcNow(), zone);

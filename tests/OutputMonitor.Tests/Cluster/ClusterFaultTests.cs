@@ -31,7 +31,7 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
             ("kill -9 silo-1 (silo-2 takes over), then restart it", async () =>
             {
                 cluster.KillSilo(0);
-                await Task.Delay(TimeSpan.FromSeconds(3));
+                await cluster.Stream.AcknowledgedAsync(2_000, Recovery);
                 await cluster.WaitForExactTotalsAsync(await cluster.Stream.StopAsync(), Recovery);
                 cluster.Stream.Start();
                 cluster.StartSilo(0);
@@ -62,10 +62,10 @@ public sealed class ClusterFaultTests(ITestOutputHelper output)
         {
             // The stream flows before, during and after the fault; then it pauses for the count.
             cluster.Stream.Start();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await cluster.Stream.AcknowledgedAsync(500, Recovery);
             var clock = Stopwatch.StartNew();
             await apply();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await cluster.Stream.AcknowledgedAsync(500, Recovery);
             var published = await cluster.Stream.StopAsync();
             await cluster.WaitForExactTotalsAsync(published, Recovery);
             var recovered = clock.Elapsed;

@@ -303,6 +303,13 @@ public sealed class DeviceStream(int port) : IAsyncDisposable
         _publishing = Task.Run(() => PublishAsync(token));
     }
 
+    /// <summary>Waits until the broker has acknowledged <paramref name="more"/> more distinct messages than now: the stream flowed that much.</summary>
+    public Task AcknowledgedAsync(long more, TimeSpan timeout)
+    {
+        var target = Distinct + more;
+        return Eventually.HoldsAsync(() => Task.FromResult(Distinct >= target), timeout, () => $"{more} more messages acknowledged by the broker ({Distinct} of {target})");
+    }
+
     /// <summary>Stops after the message in hand is acknowledged; returns how many distinct ids were.</summary>
     public async Task<long> StopAsync()
     {
