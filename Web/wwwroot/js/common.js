@@ -740,7 +740,11 @@ export function scopeParam(kinds, example) {
 export function initPage() {
   applyI18n();
   const toggle = document.getElementById('lang-toggle');
-  if (toggle) toggle.addEventListener('click', () => setLang(currentLang === 'en' ? 'zh' : 'en'));
+  if (toggle) {
+    toggle.addEventListener('click', () => setLang(currentLang === 'en' ? 'zh' : 'en'));
+    // Disabled in the HTML until now, so a click before the script ran is not silently lost.
+    toggle.disabled = false;
+  }
   for (const link of document.querySelectorAll('a[data-keep-lang]')) keepLang(link);
   document.addEventListener('om:lang', () => { for (const link of document.querySelectorAll('a[data-keep-lang]')) keepLang(link); });
 }
