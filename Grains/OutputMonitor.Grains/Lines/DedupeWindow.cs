@@ -7,8 +7,9 @@ namespace OutputMonitor.Lines;
 
 /// <summary>
 /// The ids a line has counted, remembered per arrival hour for at least the dedupe window. Ids are
-/// kept as 64-bit XxHash3 values of (channel, id): 8 bytes in state, about 28 in memory; a false
-/// match needs ~4·10⁹ ids on one line. The count is capped: past the cap, the oldest hour goes early.
+/// kept as 64-bit XxHash3 values of (channel, id): 8 bytes in state, about 24 in memory (the flat
+/// index plus the hour's list); a false match needs ~4·10⁹ ids on one line. The count is capped:
+/// past the cap, the oldest hour goes early.
 /// </summary>
 [GenerateSerializer, SuppressReferenceTracking, Alias("om.DedupeWindow")]
 public sealed class DedupeWindow
@@ -17,14 +18,14 @@ public sealed class DedupeWindow
     [Id(0)] public List<DedupeSegment> Segments { get; init; } = [];
 
     [NonSerialized]
-    private HashSet<ulong>? _index;
+    private HashIdSet? _index;
 
     public int Count => Index.Count;
 
     /// <summary>Ids dropped before their window ended because of the cap.</summary>
     [Id(1)] public long EvictedEarly { get; set; }
 
-    private HashSet<ulong> Index => _index ??= BuildIndex();
+    private HashIdSet Index => _index ??= BuildIndex();
 
     public static ulong Hash(TelemetryChannel channel, string id)
     {
@@ -43,6 +44,12 @@ public sealed class DedupeWindow
         var hour = nowMilliseconds / 3_600_000;
         if (Segments.Count == 0 || Segments[^1].Hour < hour)
         {
+            // The ended hour takes no more ids: drop the list's spare capacity (up to half of it).
+            if (Segments.Count > 0)
+            {
+                Segments[^1].Hashes.TrimExcess();
+            }
+
             Segments.Add(new DedupeSegment { Hour = hour });
         }
 
@@ -70,14 +77,19 @@ public sealed class DedupeWindow
 
             Segments.RemoveAt(0);
         }
+
+        Index.TrimExcess();
     }
 
-    private HashSet<ulong> BuildIndex()
+    private HashIdSet BuildIndex()
     {
-        var index = new HashSet<ulong>(Segments.Sum(s => s.Hashes.Count));
+        var index = new HashIdSet(Segments.Sum(s => s.Hashes.Count));
         foreach (var segment in Segments)
         {
-            index.UnionWith(segment.Hashes);
+            foreach (var hash in segment.Hashes)
+            {
+                index.Add(hash);
+            }
         }
 
         return index;
