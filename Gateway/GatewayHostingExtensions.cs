@@ -9,6 +9,7 @@ using OutputMonitor.Gateway.Ingestion;
 using OutputMonitor.Gateway.Mqtt;
 using OutputMonitor.Gateway.Telemetry;
 using OutputMonitor.Silo;
+using OutputMonitor.Silo.Health;
 
 namespace OutputMonitor.Gateway;
 
@@ -27,6 +28,7 @@ public static class GatewayHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMonitorMetrics();
         services.AddSingleton<GatewayStatus>();
+        services.AddSingleton<IBrokerConnectionStatus>(provider => provider.GetRequiredService<GatewayStatus>());
         services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RegistryCache>();
         services.AddSingleton<IngestionPipeline>();

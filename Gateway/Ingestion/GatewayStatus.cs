@@ -1,4 +1,5 @@
 using OutputMonitor.Diagnostics;
+using OutputMonitor.Silo.Health;
 
 namespace OutputMonitor.Gateway.Ingestion;
 
@@ -6,7 +7,7 @@ namespace OutputMonitor.Gateway.Ingestion;
 /// What the gateway has done, for readiness, tests and the benchmark; also recorded on the
 /// product's meter (<see cref="MonitorMetrics"/>, the <c>om.gateway.*</c> instruments).
 /// </summary>
-public sealed class GatewayStatus
+public sealed class GatewayStatus : IBrokerConnectionStatus
 {
     private readonly MonitorMetrics _metrics;
     private readonly Dictionary<string, long> _deadLetters = new(StringComparer.Ordinal);

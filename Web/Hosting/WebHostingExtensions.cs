@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using OutputMonitor.Silo.Health;
 using OutputMonitor.Gateway;
 using OutputMonitor.Contracts;
 using OutputMonitor.Silo;
@@ -43,6 +44,7 @@ public static partial class WebHostingExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddReadiness();
         builder.Services.ConfigureHttpJsonOptions(options => ContractJson.Apply(options.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(options => ContractJson.Apply(options.PayloadSerializerOptions));
         // The report's oldest day (history retention); bound here too where the silo runs elsewhere.

@@ -110,9 +110,16 @@ public sealed class MetricsListenerOptions
     public string BindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>The listener's host in its URI prefix (<c>+</c>: every address), or null when <see cref="BindAddress"/> is not an IP address.</summary>
-    public string? ListenerHost()
+    public string? ListenerHost() => ListenerPrefix.Host(BindAddress);
+}
+
+/// <summary>The host part of an <see cref="System.Net.HttpListener"/> prefix for a bind address.</summary>
+public static class ListenerPrefix
+{
+    /// <summary><c>+</c> for every address, the address (bracketed for IPv6) otherwise; null when <paramref name="bindAddress"/> is not an IP address.</summary>
+    public static string? Host(string bindAddress)
     {
-        if (!IPAddress.TryParse(BindAddress, out var address))
+        if (!IPAddress.TryParse(bindAddress, out var address))
         {
             return null;
         }

@@ -22,7 +22,7 @@ public sealed class FaultCluster : IAsyncDisposable
 
     private readonly string _registryFile;
     private readonly string _clusterId = $"fault-{Guid.NewGuid():N}";
-    private readonly (int Silo, int Gateway)[] _siloPorts;
+    private readonly (int Silo, int Gateway, int Health)[] _siloPorts;
     private readonly ProductProcess?[] _silos;
     private ProductProcess? _gateway;
     private ProductProcess? _web;
@@ -35,7 +35,8 @@ public sealed class FaultCluster : IAsyncDisposable
         Redis = redis;
         Broker = broker;
         _registryFile = registryFile;
-        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => (MosquittoBroker.FreePort(), MosquittoBroker.FreePort()))];
+        _siloPorts = [.. Enumerable.Range(0, silos).Select(_ => (MosquittoBroker.FreePort(), MosquittoBroker.FreePort(), MosquittoBroker.FreePort()))];
+        GatewayHealthPort = MosquittoBroker.FreePort();
         _silos = new ProductProcess?[silos];
         WebPort = MosquittoBroker.FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
@@ -47,6 +48,12 @@ public sealed class FaultCluster : IAsyncDisposable
     public MosquittoBroker Broker { get; }
 
     public int WebPort { get; }
+
+    /// <summary>Where the gateway serves <c>/healthz</c> and <c>/readyz</c> (<c>Health:Port</c>).</summary>
+    public int GatewayHealthPort { get; }
+
+    /// <summary>Where silo <paramref name="index"/> serves <c>/healthz</c> and <c>/readyz</c>.</summary>
+    public int SiloHealthPort(int index) => _siloPorts[index].Health;
 
     public HttpClient Http { get; }
 
@@ -103,6 +110,7 @@ public sealed class FaultCluster : IAsyncDisposable
         var settings = Common();
         settings["Orleans:SiloPort"] = _siloPorts[index].Silo.ToString();
         settings["Orleans:GatewayPort"] = _siloPorts[index].Gateway.ToString();
+        settings["Health:Port"] = _siloPorts[index].Health.ToString();
         _silos[index] = ProductProcess.Start(ProductPart.Silo, settings);
     }
 
@@ -114,6 +122,7 @@ public sealed class FaultCluster : IAsyncDisposable
         settings["Mqtt:Host"] = Broker.Host;
         settings["Mqtt:Port"] = Broker.Port.ToString();
         settings["Mqtt:ClientId"] = $"{_clusterId}-gateway";
+        settings["Health:Port"] = GatewayHealthPort.ToString();
 
         // One gateway, on a plain subscription: Mosquitto keeps it over its own restart, not a $share one.
         settings["Mqtt:SharedGroup"] = "";
@@ -158,23 +167,33 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public DeviceStream Stream => _stream;
 
-    /// <summary>Waits until the web node is ready (cluster joined) and the gateway has subscribed (a probe counted).</summary>
+    /// <summary>Waits until every part says it is ready on its <c>/readyz</c>: the web node, the gateway (broker connected) and each running silo.</summary>
     public async Task WaitUntilReadyAsync(TimeSpan timeout)
     {
+        var parts = new List<Uri> { new($"http://127.0.0.1:{WebPort}/readyz"), new($"http://127.0.0.1:{GatewayHealthPort}/readyz") };
+        parts.AddRange(_siloPorts.Where((_, i) => _silos[i] is { HasExited: false }).Select(p => new Uri($"http://127.0.0.1:{p.Health}/readyz")));
+        var waiting = parts;
         await Eventually.HoldsAsync(
             async () =>
             {
-                try
-                {
-                    return (await Http.GetAsync("/readyz")).IsSuccessStatusCode;
-                }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-                {
-                    return false;
-                }
+                var answers = await Task.WhenAll(parts.Select(async uri => (uri, ready: await IsReadyAsync(uri))));
+                waiting = [.. answers.Where(a => !a.ready).Select(a => a.uri)];
+                return waiting.Count == 0;
             },
             timeout,
-            () => $"the web node is ready; the parts wrote:{Environment.NewLine}{Logs}");
+            () => $"every part is ready (not: {string.Join(", ", waiting)}); the parts wrote:{Environment.NewLine}{Logs}");
+    }
+
+    private async Task<bool> IsReadyAsync(Uri readyz)
+    {
+        try
+        {
+            return (await Http.GetAsync(readyz)).IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -85,6 +85,12 @@ public sealed class MosquittoBroker : IAsyncLifetime
         await StartAsync(Path.Combine(_directory, "mosquitto.conf"));
     }
 
+    /// <summary>Kills the broker and leaves it down, until <see cref="StartAgainAsync"/>.</summary>
+    public void Stop() => Kill();
+
+    /// <summary>Starts a stopped broker again on the same port.</summary>
+    public Task StartAgainAsync() => StartAsync(Path.Combine(_directory, "mosquitto.conf"));
+
     /// <summary>SIGTERM (a persistent broker writes its sessions and queues to disk), then starts it again on the same port.</summary>
     public async Task RestartGracefullyAsync()
     {
