@@ -10,6 +10,7 @@ using OutputMonitor.Gateway.Mqtt;
 using OutputMonitor.Gateway.Telemetry;
 using OutputMonitor.Silo;
 using OutputMonitor.Silo.Health;
+using OutputMonitor.Silo.Security;
 
 namespace OutputMonitor.Gateway;
 
@@ -39,6 +40,8 @@ public static class GatewayHostingExtensions
         var mqtt = builder.Configuration.GetSection(MqttOptions.Section).Get<MqttOptions>() ?? new MqttOptions();
         if (mqtt.UsesEmbeddedBroker)
         {
+            AddSimulatorLogin(builder, mqtt);
+            services.AddSingleton(sp => new BrokerLogins(sp.GetRequiredService<IOptions<MqttOptions>>(), sp.GetRequiredService<TimeProvider>(), sp.GetService<SimulatorLogin>()));
             services.AddHostedService<EmbeddedBroker>();
         }
 
@@ -47,17 +50,42 @@ public static class GatewayHostingExtensions
     }
 
     /// <summary>
-    /// Where the embedded broker refuses anonymous clients and no gateway login is configured, the
-    /// in-process gateway gets one made at start, known only to this process (a co-hosted silo
-    /// publishing alert changes logs in with it too: it reads the same options).
+    /// Where the embedded broker refuses anonymous clients, a co-hosted simulator (the one-command
+    /// demo; <c>Simulator:*</c> follows <c>Mqtt:*</c> there) gets a login made for the run, known only
+    /// to this process, unless <c>Simulator:Username</c> names one. It may publish telemetry for every
+    /// enterprise, nothing else.
+    /// </summary>
+    private static void AddSimulatorLogin(IHostApplicationBuilder builder, MqttOptions mqtt)
+    {
+        var configuration = builder.Configuration;
+        if (mqtt.AnonymousAllowed || !configuration.GetValue("Simulator:Enabled", true)
+            || configuration["Simulator:Username"] is not null || !string.IsNullOrEmpty(configuration["Simulator:Host"]))
+        {
+            return;
+        }
+
+        var login = new SimulatorLogin(MqttDeviceValidation.SimulatorUsername, Convert.ToHexString(RandomNumberGenerator.GetBytes(32)));
+        builder.Services.AddSingleton(login);
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Simulator:Username"] = login.Username,
+            ["Simulator:Password"] = login.Password,
+        });
+    }
+
+    /// <summary>
+    /// Where no gateway login is configured for the embedded broker, the in-process gateway gets one
+    /// made at start, known only to this process (a co-hosted silo publishing alert changes logs in
+    /// with it too: it reads the same options). Also where anonymous clients are allowed: only the
+    /// system's own login may publish dead letters and alerts.
     /// </summary>
     private sealed class EmbeddedBrokerLogin : IPostConfigureOptions<MqttOptions>
     {
         public void PostConfigure(string? name, MqttOptions options)
         {
-            if (options.UsesEmbeddedBroker && !options.AnonymousAllowed && options.Username is null)
+            if (options.UsesEmbeddedBroker && options.Username is null)
             {
-                options.Username = "om-gateway";
+                options.Username = MqttDeviceValidation.GatewayUsername;
                 options.Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
             }
         }

@@ -17,6 +17,7 @@ public sealed class GatewayStatus : IBrokerConnectionStatus
     private long _grainCalls;
     private long _retries;
     private long _brokerDrops;
+    private long _brokerDenials;
     private volatile bool _connected;
 
     public GatewayStatus(MonitorMetrics metrics)
@@ -39,6 +40,9 @@ public sealed class GatewayStatus : IBrokerConnectionStatus
 
     /// <summary>Messages the embedded broker dropped because a client's queue was full (lost data).</summary>
     public long BrokerDrops => Interlocked.Read(ref _brokerDrops);
+
+    /// <summary>Logins, publishes and subscriptions the embedded broker refused.</summary>
+    public long BrokerDenials => Interlocked.Read(ref _brokerDenials);
 
     public IReadOnlyDictionary<string, long> DeadLetters
     {
@@ -81,6 +85,13 @@ public sealed class GatewayStatus : IBrokerConnectionStatus
     {
         _metrics.BrokerDrop();
         return Interlocked.Increment(ref _brokerDrops);
+    }
+
+    /// <summary>A refusal of the embedded broker (<c>connect</c>, <c>publish</c>, <c>subscribe</c>); returns the count so far.</summary>
+    internal long AddBrokerDenial(string action)
+    {
+        _metrics.BrokerRefused(action);
+        return Interlocked.Increment(ref _brokerDenials);
     }
 
     internal void AddDeadLetter(string code)

@@ -1,6 +1,5 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,12 +12,17 @@ namespace OutputMonitor.Gateway.Mqtt;
 
 /// <summary>
 /// The default broker (MQTTnet.Server) on <c>Mqtt:BindAddress</c>:<c>Mqtt:Port</c>, loopback by
-/// default. Anonymous clients are let in only where <see cref="MqttOptions.AnonymousAllowed"/>;
-/// otherwise the configured gateway login is required.
+/// default. Logins are checked by <see cref="BrokerLogins"/> (anonymous clients only where
+/// <see cref="MqttOptions.AnonymousAllowed"/>), every publish and subscription against the login's
+/// topic ACL (<see cref="BrokerClient"/>), and a client id's session stays with the login that
+/// made it: another login taking it over would inherit its subscriptions.
 /// </summary>
-internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, GatewayStatus status, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
+internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, BrokerLogins logins, GatewayStatus status, ILogger<EmbeddedBroker> logger) : IHostedService, IDisposable
 {
     private readonly MqttOptions _options = options.Value;
+    private readonly ConcurrentDictionary<string, string> _sessionOwners = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _deniedByLogin = new(StringComparer.Ordinal);
+    private long _refusedLogins;
     private MqttServer? _server;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -33,6 +37,13 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Gate
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
+        _server.InterceptingPublishAsync += InterceptPublishAsync;
+        _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.SessionDeletedAsync += e =>
+        {
+            _sessionOwners.TryRemove(e.Id, out _);
+            return Task.CompletedTask;
+        };
         _server.ApplicationMessageEnqueuedOrDroppedAsync += e => e.IsDropped ? CountDropAsync(e.ReceiverClientId) : Task.CompletedTask;
         _server.QueuedApplicationMessageOverwrittenAsync += e => CountDropAsync(e.ReceiverClientId);
         await _server.StartAsync();
@@ -60,18 +71,82 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Gate
 
     public void Dispose() => _server?.Dispose();
 
-    private Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
+    private async Task ValidateConnectionAsync(ValidatingConnectionEventArgs e)
     {
-        if (string.IsNullOrEmpty(e.UserName) ? _options.AnonymousAllowed : Matches(e.UserName, e.Password))
-        {
-            e.ReasonCode = MqttConnectReasonCode.Success;
-        }
-        else
+        var login = await logins.LoginAsync(e.UserName, e.Password);
+        if (login.Client is null)
         {
             e.ReasonCode = MqttConnectReasonCode.BadUserNameOrPassword;
+            RefuseLogin(e, login.Refusal);
+            return;
+        }
+
+        // Empty: MQTTnet assigns one (MQTT 5) or refuses the connection itself.
+        if (!string.IsNullOrEmpty(e.ClientId) && _sessionOwners.GetOrAdd(e.ClientId, login.Client.Owner) != login.Client.Owner)
+        {
+            e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+            RefuseLogin(e, "the client id's session belongs to another login");
+            return;
+        }
+
+        e.ReasonCode = MqttConnectReasonCode.Success;
+    }
+
+    /// <summary>
+    /// A publish outside the login's ACL is not delivered: MQTT 5 clients get NotAuthorized in the
+    /// PUBACK, MQTT 3.1.1 clients (whose PUBACK has no reason code) a plain PUBACK, as Mosquitto does.
+    /// </summary>
+    private Task InterceptPublishAsync(InterceptingPublishEventArgs e)
+    {
+        if (!Allows("publish", e.ClientId, e.UserName, e.ApplicationMessage?.Topic ?? "", static (client, topic) => client.MayPublish(topic)))
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>A subscription outside the login's ACL is refused (SUBACK failure: NotAuthorized in MQTT 5).</summary>
+    private Task InterceptSubscriptionAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (!Allows("subscribe", e.ClientId, e.UserName, e.TopicFilter.Topic ?? "", static (client, filter) => client.MaySubscribe(filter)))
+        {
+            e.ProcessSubscription = false;
+            e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the connection's login may; a refusal is counted and logged. An unknown login may nothing.</summary>
+    private bool Allows(string action, string clientId, string? username, string topic, Func<BrokerClient, string, bool> rule)
+    {
+        if (logins.ClientOf(username) is { } client && rule(client, topic))
+        {
+            return true;
+        }
+
+        status.AddBrokerDenial(action);
+        var denied = _deniedByLogin.AddOrUpdate(username ?? "", 1, (_, count) => count + 1);
+        if (denied % 100 == 1)
+        {
+            LogDenied(logger, action, topic, clientId, username ?? "", denied);
+        }
+
+        return false;
+    }
+
+    private void RefuseLogin(ValidatingConnectionEventArgs e, string reason)
+    {
+        status.AddBrokerDenial("connect");
+
+        // Names in refused logins are the client's to choose: one counter for all, logged at the first and every 100th.
+        var refused = Interlocked.Increment(ref _refusedLogins);
+        if (refused % 100 == 1)
+        {
+            LogLoginRefused(logger, e.ClientId, e.UserName ?? "", e.RemoteEndPoint?.ToString() ?? "", reason, refused);
+        }
     }
 
     /// <summary>A message lost at the broker: counted, and logged at the first and every 1000th.</summary>
@@ -86,10 +161,11 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Gate
         return Task.CompletedTask;
     }
 
-    private bool Matches(string userName, string? password) =>
-        _options.Username is not null
-        && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(userName), Encoding.UTF8.GetBytes(_options.Username))
-        & CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(password ?? ""), Encoding.UTF8.GetBytes(_options.Password ?? ""));
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT {Action} to '{Topic}' denied for client {ClientId} (login '{Username}'): outside its topic ACL; {Denied} denied for this login so far")]
+    private static partial void LogDenied(ILogger logger, string action, string topic, string clientId, string username, long denied);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT login refused for client {ClientId} (login '{Username}') from {Endpoint}: {Reason}; {Refused} refused so far")]
+    private static partial void LogLoginRefused(ILogger logger, string clientId, string username, string endpoint, string reason, long refused);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The embedded broker dropped a message for {ClientId}: its queue of {Limit} (Mqtt:MaxPendingMessages) is full; {Dropped} dropped so far")]
     private static partial void LogDropped(ILogger logger, string clientId, long dropped, int limit);

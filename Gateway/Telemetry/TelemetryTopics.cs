@@ -17,7 +17,7 @@ public static class TelemetryTopics
     /// <summary>Where rejections without a usable topic go.</summary>
     public const string UnroutedDeadLetterTopic = "om/v1/deadletter/unrouted";
 
-    private const string DeadLetterRoot = "om/v1/deadletter";
+    internal const string DeadLetterRoot = "om/v1/deadletter";
     private const string AlertsRoot = Alerts.AlertTopics.Root;
 
     internal const string IdRule = "^[a-z0-9][a-z0-9-]{0,62}$";

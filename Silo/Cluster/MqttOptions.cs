@@ -30,6 +30,12 @@ public sealed class MqttOptions
     public bool UseTls { get; set; }
 
     /// <summary>
+    /// Device logins (<c>Mqtt:Devices</c>), each allowed to publish only under its own enterprise (or
+    /// lines): enforced by the embedded broker, and written for Mosquitto by <c>mosquitto-files</c>.
+    /// </summary>
+    public List<Security.MqttDevice> Devices { get; set; } = [];
+
+    /// <summary>
     /// The shared-subscription group the gateways split the load in (external brokers). Empty: a
     /// plain subscription, for one gateway at a broker that does not keep shared subscriptions over
     /// its own restart (Mosquitto 2.0 restores a persistent session's plain subscriptions, not its
@@ -140,6 +146,7 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             return ValidateOptionsResult.Fail("Mqtt:AllowAnonymous=true is refused on a non-loopback Mqtt:BindAddress: devices must authenticate");
         }
 
-        return ValidateOptionsResult.Success;
+        var errors = Security.MqttDeviceValidation.Validate(options.Devices, options.Username);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

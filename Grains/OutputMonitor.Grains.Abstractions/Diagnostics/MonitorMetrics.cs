@@ -26,6 +26,7 @@ public sealed class MonitorMetrics
     public const string GatewayRetries = "om.gateway.retries";
     public const string GatewayBrokerDrops = "om.gateway.broker_drops";
     public const string GatewayConnected = "om.gateway.connected";
+    public const string BrokerDenied = "om.broker.denied";
     public const string RollupPushes = "om.rollup.pushes";
     public const string SnapshotsSent = "om.snapshots.sent";
     public const string AlertsRaised = "om.alerts.raised";
@@ -42,6 +43,7 @@ public sealed class MonitorMetrics
     private readonly Counter<long> _grainCalls;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _brokerDrops;
+    private readonly Counter<long> _brokerDenied;
     private readonly Counter<long> _pushes;
     private readonly Counter<long> _snapshots;
     private readonly Counter<long> _raised;
@@ -63,6 +65,7 @@ public sealed class MonitorMetrics
         _grainCalls = Meter.CreateCounter<long>(GatewayGrainCalls, "{call}", "batched line grain calls of the gateway");
         _retries = Meter.CreateCounter<long>(GatewayRetries, "{call}", "grain or dead-letter calls the gateway retried");
         _brokerDrops = Meter.CreateCounter<long>(GatewayBrokerDrops, "{message}", "messages the embedded broker dropped because a client's queue was full (lost data)");
+        _brokerDenied = Meter.CreateCounter<long>(BrokerDenied, "{request}", "logins, publishes and subscriptions the embedded broker refused (credentials, topic ACLs), by action");
         Meter.CreateObservableGauge(GatewayConnected, ObserveConnected, null, "1 while the gateway is connected to the broker, 0 while not");
         _pushes = Meter.CreateCounter<long>(RollupPushes, "{push}", "roll-up pushes a scope sent to a parent and had answered, by the sending scope's kind");
         _snapshots = Meter.CreateCounter<long>(SnapshotsSent, "{snapshot}", "snapshots sent to watching web nodes, by scope kind");
@@ -110,6 +113,9 @@ public sealed class MonitorMetrics
     public void Retry() => _retries.Add(1);
 
     public void BrokerDrop() => _brokerDrops.Add(1);
+
+    /// <summary>The embedded broker refused a request; <paramref name="action"/> is <c>connect</c>, <c>publish</c> or <c>subscribe</c>.</summary>
+    public void BrokerRefused(string action) => _brokerDenied.Add(1, new KeyValuePair<string, object?>("action", action));
 
     /// <summary>The gateway of this process: <see cref="GatewayConnected"/> reports it (nothing in a process without one).</summary>
     public void ObserveGatewayConnection(Func<bool> connected) => _connected = connected;

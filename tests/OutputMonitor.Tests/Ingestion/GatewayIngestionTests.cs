@@ -148,7 +148,8 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
     public async Task A_message_the_embedded_broker_has_to_drop_is_counted()
     {
         var port = MosquittoBroker.FreePort();
-        var gateway = await _hosts.StartGatewayAsync(new() { ["Mqtt:Port"] = port.ToString(), ["Mqtt:ClientId"] = "drop-gw", ["Mqtt:MaxPendingMessages"] = "2000" });
+        // Only the system's login may publish outside om/v1/ (the bulk topic below).
+        var gateway = await _hosts.StartGatewayAsync(new() { ["Mqtt:Port"] = port.ToString(), ["Mqtt:ClientId"] = "drop-gw", ["Mqtt:MaxPendingMessages"] = "2000", ["Mqtt:Username"] = "drop-system", ["Mqtt:Password"] = "drop-secret" });
         var status = ProductHosts.StatusOf(gateway);
         await Eventually.HoldsAsync(() => status.BrokerConnected, Timeout, "the gateway connects to the embedded broker");
 
@@ -161,7 +162,7 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
         byte[] subscribe = [0x82, 11, 0, 1, 0, 6, (byte)'b', (byte)'u', (byte)'l', (byte)'k', (byte)'/', (byte)'#', 1];
         await stuck.SendAsync(connect);
         await stuck.SendAsync(subscribe);
-        await using var device = await MqttTestClient.ConnectAsync(port);
+        await using var device = await MqttTestClient.ConnectAsync(port, null, "drop-system", "drop-secret");
 
         var payload = new byte[64 * 1024];
         var published = 0;

@@ -7,13 +7,14 @@ namespace OutputMonitor.Tests.Support;
 
 /// <summary>
 /// A real <c>mosquitto</c> on 127.0.0.1 and a free port, stopped at the end. Anonymous by default;
-/// with users, a password file (and an optional ACL file) is written for it. Queues are raised so
+/// with users, a password file (and an optional ACL file) is written for it; or given files as they are. Queues are raised so
 /// that the broker never drops messages silently under test load.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncLifetime
 {
     private readonly Dictionary<string, string> _users;
     private readonly string? _acl;
+    private string? _passwordFile;
     private bool _persistent;
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"om-mosquitto-{Guid.NewGuid():N}");
     private Process? _process;
@@ -32,6 +33,12 @@ public sealed class MosquittoBroker : IAsyncLifetime
     /// <summary>A broker that refuses anonymous clients: these users, and the ACL file's rules if given.</summary>
     public static MosquittoBroker WithUsers(Dictionary<string, string> users, string? acl = null) => new(users, acl);
 
+    /// <summary>
+    /// A broker that refuses anonymous clients and uses these files as they are: a password file
+    /// (<c>user:$7$…</c> lines) and an ACL file, e.g. those <c>mosquitto-files</c> writes.
+    /// </summary>
+    public static MosquittoBroker WithFiles(string passwordFile, string aclFile) => new(new Dictionary<string, string>(), aclFile) { _passwordFile = passwordFile };
+
     /// <summary>An anonymous broker that keeps sessions and queued messages on disk across a graceful restart.</summary>
     public static MosquittoBroker Persistent() => new(new Dictionary<string, string>(), null) { _persistent = true };
 
@@ -49,13 +56,18 @@ public sealed class MosquittoBroker : IAsyncLifetime
             .AppendLine("max_inflight_messages 1000")
             .AppendLine("log_dest stderr")
             .AppendLine("log_type error");
-        if (_users.Count == 0)
+        if (_users.Count == 0 && _passwordFile is null)
         {
             config.AppendLine("allow_anonymous true");
         }
         else
         {
             var passwords = Path.Combine(_directory, "passwords");
+            if (_passwordFile is not null)
+            {
+                await File.WriteAllTextAsync(passwords, _passwordFile);
+            }
+
             foreach (var (user, password) in _users)
             {
                 await RunAsync("mosquitto_passwd", File.Exists(passwords) ? ["-b", passwords, user, password] : ["-c", "-b", passwords, user, password]);

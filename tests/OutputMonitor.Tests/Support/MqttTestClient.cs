@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using MQTTnet;
+using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
 namespace OutputMonitor.Tests.Support;
@@ -20,7 +21,11 @@ public sealed class MqttTestClient : IAsyncDisposable
     /// <summary>What arrived, with how it was delivered: QoS and retain flag.</summary>
     public ConcurrentQueue<(string Topic, string Payload, MqttQualityOfServiceLevel Qos, bool Retain)> Deliveries { get; } = new();
 
-    public static async Task<MqttTestClient> ConnectAsync(int port, string? subscribe = null, string? username = null, string? password = null)
+    public static async Task<MqttTestClient> ConnectAsync(int port, string? subscribe = null, string? username = null, string? password = null) =>
+        await ConnectAsync(port, subscribe, username, password, null, null);
+
+    /// <summary>Connects with this protocol version and client id (random when null); fails the test unless accepted.</summary>
+    public static async Task<MqttTestClient> ConnectAsync(int port, string? subscribe, string? username, string? password, MqttProtocolVersion? version, string? clientId, Action<MqttClientOptionsBuilder>? configure = null)
     {
         var client = new MqttTestClient();
         client._client.ApplicationMessageReceivedAsync += e =>
@@ -31,12 +36,8 @@ public sealed class MqttTestClient : IAsyncDisposable
             client.Deliveries.Enqueue((message.Topic, payload, message.QualityOfServiceLevel, message.Retain));
             return Task.CompletedTask;
         };
-        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId($"test-{Guid.NewGuid():N}");
-        if (username is not null)
-        {
-            options.WithCredentials(username, password);
-        }
-
+        var options = Options(port, username, password, version, clientId);
+        configure?.Invoke(options);
         var result = await client._client.ConnectAsync(options.Build());
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         if (subscribe is not null)
@@ -47,10 +48,33 @@ public sealed class MqttTestClient : IAsyncDisposable
         return client;
     }
 
-    public Task PublishAsync(string topic, string payload) =>
+    /// <summary>The broker's answer to a login (the connection is closed again).</summary>
+    public static async Task<MqttClientConnectResultCode> TryConnectAsync(int port, string? username, string? password, MqttProtocolVersion version = MqttProtocolVersion.V500, string? clientId = null)
+    {
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(Options(port, username, password, version, clientId).Build());
+        if (client.IsConnected)
+        {
+            await client.DisconnectAsync();
+        }
+
+        return result.ResultCode;
+    }
+
+    /// <summary>Subscribes at QoS 1; returns the broker's SUBACK code.</summary>
+    public async Task<MqttClientSubscribeResultCode> SubscribeAsync(string filter)
+    {
+        var result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(f => f.WithTopic(filter).WithAtLeastOnceQoS()).Build());
+        return result.Items.Single().ResultCode;
+    }
+
+    /// <summary>Drops the connection without a DISCONNECT, as a client that died would: the broker publishes its will.</summary>
+    public void Abort() => _client.Dispose();
+
+    public Task<MqttClientPublishResult> PublishAsync(string topic, string payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
-    public Task PublishAsync(string topic, byte[] payload) =>
+    public Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
     /// <summary>Publishes with the real <c>mosquitto_pub</c> command line client, QoS 1.</summary>
@@ -65,6 +89,21 @@ public sealed class MqttTestClient : IAsyncDisposable
         using var process = Process.Start(start)!;
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode == 0, $"mosquitto_pub failed: {await process.StandardError.ReadToEndAsync()}");
+    }
+
+    private static MqttClientOptionsBuilder Options(int port, string? username, string? password, MqttProtocolVersion? version, string? clientId)
+    {
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(clientId ?? $"test-{Guid.NewGuid():N}");
+        if (version is { } protocol)
+        {
+            options.WithProtocolVersion(protocol);
+        }
+        if (username is not null)
+        {
+            options.WithCredentials(username, password);
+        }
+
+        return options;
     }
 
     public async ValueTask DisposeAsync()
