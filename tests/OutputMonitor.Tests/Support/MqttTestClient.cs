@@ -47,10 +47,10 @@ public sealed class MqttTestClient : IAsyncDisposable
         return client;
     }
 
-    public Task PublishAsync(string topic, string payload) =>
+    public Task<MqttClientPublishResult> PublishAsync(string topic, string payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
-    public Task PublishAsync(string topic, byte[] payload) =>
+    public Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload) =>
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
     /// <summary>Publishes with the real <c>mosquitto_pub</c> command line client, QoS 1.</summary>
