@@ -65,10 +65,12 @@ public static partial class WebHostingExtensions
         });
         app.UseStatusCodePages();
         app.UseOutputMonitorSecurity();
+        app.UseDashboardAddressGuard();
         // The dashboards (wwwroot): plain static files, front-end libraries vendored from npm.
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapOpenApi("/openapi/{documentName}.json");
+        // One document, by its fixed name: a {documentName} route answered other names with a text/plain 404, not a problem.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapHealthEndpoints();
         app.MapMetricsEndpoint();
         app.MapSnapshotEndpoints();

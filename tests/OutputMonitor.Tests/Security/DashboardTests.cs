@@ -26,6 +26,15 @@ public sealed class DashboardTests(SecuredWebApp secured) : IClassFixture<Secure
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
     }
+
+    // The dashboard's own parse of these threw: a 500 (found by the hostile HTTP suite).
+    [Theory]
+    [InlineData("/orleans/SiloCounters/ghost")]
+    [InlineData("/orleans/SiloMetadata/..%2F..%2Fetc")]
+    [InlineData("/orleans/SiloProperties/127.0.0.1:1")]
+    [InlineData("/orleans/HistoricalStats/%E4%B8%AD")]
+    public async Task A_malformed_silo_address_is_a_400_naming_it(string path) =>
+        await ProblemAssert.NamesFieldAsync("address", await _app.CreateAdminClient().GetAsync(path));
 }
 
 /// <summary><c>OrleansDashboard:Enabled=false</c>: no dashboard, even for an admin.</summary>

@@ -62,6 +62,8 @@ public sealed class ApiTests : IClassFixture<TestWebApp>
     [InlineData("/api/deadletters?limit=100000", HttpStatusCode.BadRequest)]
     [InlineData("/api/deadletters?limit=abc", HttpStatusCode.BadRequest)]
     [InlineData("/api/deadletters?enterprise=..%2Fetc", HttpStatusCode.BadRequest)]
+    [InlineData("/openapi/v2.json", HttpStatusCode.NotFound)]
+    [InlineData("/openapi/..%2F..%2Fetc.json", HttpStatusCode.NotFound)]
     public async Task Bad_requests_get_problem_details(string path, HttpStatusCode expected)
     {
         var response = await _http.GetAsync(path);
