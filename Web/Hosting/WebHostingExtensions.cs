@@ -42,7 +42,7 @@ public static partial class WebHostingExtensions
         builder.AddOutputMonitorWebTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddSecuritySchemes());
         builder.Services.ConfigureHttpJsonOptions(options => ContractJson.Apply(options.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(options => ContractJson.Apply(options.PayloadSerializerOptions));
         // The report's oldest day (history retention); bound here too where the silo runs elsewhere.
@@ -76,6 +76,7 @@ public static partial class WebHostingExtensions
         app.MapRegistryEndpoints();
         app.MapReportEndpoints();
         app.MapMeEndpoints();
+        app.MapLoginEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
         app.MapOutputMonitorDashboard();
         app.Lifetime.ApplicationStarted.Register(() => PrintDashboardAddresses(app));
