@@ -37,6 +37,7 @@ public static partial class WebHostingExtensions
         }
 
         builder.AddOutputMonitorSecurity();
+        builder.Services.AddSessionKeyRing(inRedis: clustering.UsesRedis);
         builder.AddOutputMonitorDashboard();
 
         builder.AddOutputMonitorWebTelemetry();

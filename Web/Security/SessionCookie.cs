@@ -1,6 +1,10 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
+using OutputMonitor.Silo;
 
 namespace OutputMonitor.Web.Security;
 
@@ -63,6 +67,28 @@ public static class SessionCookie
                 },
             };
         });
+    }
+
+    /// <summary>Redis key of the shared key ring (see <see cref="AddSessionKeyRing"/>).</summary>
+    public const string KeyRingRedisKey = "outputmonitor:dataprotection-keys";
+
+    /// <summary>
+    /// The keys that encrypt the cookie. One application name, so that nodes installed in other
+    /// folders read each other's cookies; in a Redis cluster the key ring is kept in Redis, so a
+    /// person signed in on one web node is signed in on all of them (and stays so across restarts).
+    /// Otherwise ASP.NET Core's default: a folder of the user's profile.
+    /// </summary>
+    public static IServiceCollection AddSessionKeyRing(this IServiceCollection services, bool inRedis)
+    {
+        services.AddDataProtection().SetApplicationName("OutputMonitor");
+        if (inRedis)
+        {
+            // Read when the key ring loads or rotates, not per request: waiting on the shared connection there is fine.
+            services.AddOptions<KeyManagementOptions>().Configure<RedisConnection>((keys, redis) =>
+                keys.XmlRepository = new RedisXmlRepository(() => redis.GetAsync().GetAwaiter().GetResult().GetDatabase(), KeyRingRedisKey));
+        }
+
+        return services;
     }
 
     /// <summary>
