@@ -66,7 +66,7 @@ public static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Security headers, then authentication, authorization and the API's rate limit.</summary>
+    /// <summary>Security headers (HSTS over HTTPS), then authentication, the CSRF check, authorization and the API's rate limit.</summary>
     public static WebApplication UseOutputMonitorSecurity(this WebApplication app)
     {
         // When the response starts: an error page's headers are cleared and written again before that.
@@ -88,6 +88,8 @@ public static class SecurityExtensions
             });
             return next(context);
         });
+        // Strict-Transport-Security on HTTPS answers (ASP.NET Core's defaults: 30 days; never for localhost, 127.0.0.1 or [::1]).
+        app.UseHsts();
         app.UseAuthentication();
         app.UseCsrfCheck();
         app.UseAuthorization();
