@@ -60,7 +60,7 @@ public static class RequestBody
         }
     }
 
-    private static ProblemHttpResult TooLarge(long maxBytes) => TypedResults.Problem(
+    public static ProblemHttpResult TooLarge(long maxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Body too large",
         detail: $"The body may be at most {maxBytes} bytes.");

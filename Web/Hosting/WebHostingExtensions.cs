@@ -38,12 +38,13 @@ public static partial class WebHostingExtensions
         }
 
         builder.AddOutputMonitorSecurity();
+        builder.Services.AddSessionKeyRing(inRedis: clustering.UsesRedis);
         builder.AddOutputMonitorDashboard();
 
         builder.AddOutputMonitorWebTelemetry();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddSecuritySchemes());
         builder.Services.AddReadiness();
         builder.Services.ConfigureHttpJsonOptions(options => ContractJson.Apply(options.SerializerOptions));
         builder.Services.AddSignalR().AddJsonProtocol(options => ContractJson.Apply(options.PayloadSerializerOptions));
@@ -80,6 +81,7 @@ public static partial class WebHostingExtensions
         app.MapRegistryEndpoints();
         app.MapReportEndpoints();
         app.MapMeEndpoints();
+        app.MapLoginEndpoints();
         app.MapHub<MonitorHub>(MonitorHub.Path);
         app.MapOutputMonitorDashboard();
         app.Lifetime.ApplicationStarted.Register(() => PrintDashboardAddresses(app));

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ namespace OutputMonitor.Web.Security;
 /// and refused even where anonymous reads are allowed. Challenges and refusals are problem details.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys, IProblemDetailsService problems)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyStore keys)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -32,15 +31,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("Unknown API key."));
         }
 
-        Claim[] claims =
-        [
-            new(ClaimTypes.Name, entry.Name),
-            new(ClaimTypes.Role, entry.Role),
-            .. entry.Scopes.Select(s => new Claim(Caller.ScopeClaim, s.ToString())),
-        ];
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        var principal = Caller.Principal(SchemeName, entry.Name, entry.Role, entry.Scopes);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }
+
+    /// <summary>Whether the request carries credentials for this scheme rather than the sign-in cookie (see <see cref="SessionCookie"/>).</summary>
+    public static bool IsPresented(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || PresentedKey(request) is not null;
 
     private static string? PresentedKey(HttpRequest request)
     {
@@ -60,19 +57,37 @@ public sealed class ApiKeyAuthenticationHandler(
         var detail = Context.Items.ContainsKey(RejectedKeyItem)
             ? "The API key is not valid."
             : "An API key is needed: Authorization: Bearer {key} (access_token on the hub).";
-        await WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+        await AuthProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This API key's role may not do this.");
+        AuthProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This API key's role may not do this.");
+}
 
-    private async Task WriteProblemAsync(int status, string title, string detail)
+/// <summary>The problem bodies of refused requests, the same for keys, the sign-in cookie and the rate limits.</summary>
+public static class AuthProblems
+{
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
-        Response.StatusCode = status;
-        await problems.WriteAsync(new ProblemDetailsContext
+        context.Response.StatusCode = status;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
-            HttpContext = Context,
+            HttpContext = context,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
+        }).AsTask();
     }
+
+    /// <summary>429 with <c>Retry-After</c> in whole seconds.</summary>
+    public static Task TooManyAsync(HttpContext context, TimeSpan? retryAfter, string detail)
+    {
+        if (retryAfter is { } wait)
+        {
+            SetRetryAfter(context.Response, wait);
+        }
+
+        return WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+    }
+
+    public static void SetRetryAfter(HttpResponse response, TimeSpan wait) =>
+        response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

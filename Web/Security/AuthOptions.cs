@@ -26,20 +26,42 @@ public sealed class ApiKeyOptions
     public string? Name { get; set; }
 }
 
-/// <summary><c>Auth</c>: the API keys and whether reads need one.</summary>
+/// <summary>
+/// One person of <c>Auth:Users</c>, who signs in on the login page: a name, a <c>$7$</c> password
+/// hash (made by <c>hash-password</c>, never the password itself), a role and scopes as a key has.
+/// </summary>
+public sealed class UserOptions
+{
+    public string? Name { get; set; }
+
+    public string? PasswordHash { get; set; }
+
+    public string? Role { get; set; }
+
+    /// <summary>As <see cref="ApiKeyOptions.Scopes"/>.</summary>
+    public List<string> Scopes { get; set; } = [];
+}
+
+/// <summary><c>Auth</c>: the API keys, the people who sign in, and whether reads need either.</summary>
 public sealed class AuthOptions
 {
     public const string Section = "Auth";
 
     public List<ApiKeyOptions> ApiKeys { get; set; } = [];
 
+    public List<UserOptions> Users { get; set; } = [];
+
+    /// <summary>How long a sign-in lasts without use (sliding: each request renews it once half is gone).</summary>
+    public int SessionMinutes { get; set; } = 480;
+
     /// <summary>Reads without a key; unset means true exactly when the web app listens on loopback only.</summary>
     public bool? AllowAnonymousRead { get; set; }
 }
 
 /// <summary>
-/// Refuses at start what would make the keys ambiguous or the data public: an empty, duplicate or
-/// unknown-role key, a malformed scope, or anonymous reads on a non-loopback address.
+/// Refuses at start what would make the keys or users ambiguous or the data public: an empty,
+/// duplicate or unknown-role key or user, a malformed scope or password hash, a plain password, or
+/// anonymous reads on a non-loopback address.
 /// </summary>
 public sealed class AuthOptionsValidator(IConfiguration configuration) : IValidateOptions<AuthOptions>
 {
@@ -60,22 +82,13 @@ public sealed class AuthOptionsValidator(IConfiguration configuration) : IValida
                 errors.Add($"{path}:Key repeats an earlier key.");
             }
 
-            if (entry.Role is null || !Roles.All.Contains(entry.Role))
-            {
-                errors.Add($"{path}:Role '{entry.Role}' is not a role: viewer, manager or admin.");
-            }
-            else if (entry.Role != Roles.Admin && entry.Scopes.Count == 0)
-            {
-                errors.Add($"{path}:Scopes is empty: a {entry.Role} sees only its scopes.");
-            }
+            ValidateRoleAndScopes(path, entry.Role, entry.Scopes, errors);
+        }
 
-            for (var s = 0; s < entry.Scopes.Count; s++)
-            {
-                if (!Scopes.ScopeId.TryParse(entry.Scopes[s], out _))
-                {
-                    errors.Add($"{path}:Scopes:{s} '{Api.Problems.Clip(entry.Scopes[s] ?? "")}' is not a scope: region:{{id}}, chain:{{id}}, enterprise:{{id}} or line:{{enterprise}}/{{line}}.");
-                }
-            }
+        ValidateUsers(options.Users, errors);
+        if (options.SessionMinutes is < 1 or > 60 * 24 * 30)
+        {
+            errors.Add($"{AuthOptions.Section}:{nameof(AuthOptions.SessionMinutes)} must be between 1 and 43200 (30 days).");
         }
 
         var urls = ListenAddresses.Of(configuration);
@@ -85,6 +98,62 @@ public sealed class AuthOptionsValidator(IConfiguration configuration) : IValida
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateUsers(List<UserOptions> users, List<string> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < users.Count; i++)
+        {
+            var user = users[i];
+            var path = $"{AuthOptions.Section}:{nameof(AuthOptions.Users)}:{i}";
+            if (string.IsNullOrWhiteSpace(user.Name))
+            {
+                errors.Add($"{path}:Name is empty.");
+            }
+            else if (user.Name.Length > UserStore.MaxNameLength || user.Name.Any(char.IsControl))
+            {
+                errors.Add($"{path}:Name must be 1 to {UserStore.MaxNameLength} printable characters.");
+            }
+            else if (!seen.Add(user.Name.Trim()))
+            {
+                errors.Add($"{path}:Name '{user.Name}' repeats an earlier user.");
+            }
+
+            // Binding ignores unknown keys, so a plain password would be silently unused: say so instead.
+            if (configuration[$"{path}:Password"] is not null)
+            {
+                errors.Add($"{path}:Password is not read: store a hash in {path}:PasswordHash, made with `dotnet run --project Web -- hash-password`.");
+            }
+
+            if (!Silo.Security.PasswordHash.IsWellFormed(user.PasswordHash, out var problem))
+            {
+                errors.Add($"{path}:PasswordHash {problem}.");
+            }
+
+            ValidateRoleAndScopes(path, user.Role, user.Scopes, errors);
+        }
+    }
+
+    /// <summary>The role and scopes of a key or a user, reported under <paramref name="path"/>.</summary>
+    private static void ValidateRoleAndScopes(string path, string? role, List<string> scopes, List<string> errors)
+    {
+        if (role is null || !Roles.All.Contains(role))
+        {
+            errors.Add($"{path}:Role '{role}' is not a role: viewer, manager or admin.");
+        }
+        else if (role != Roles.Admin && scopes.Count == 0)
+        {
+            errors.Add($"{path}:Scopes is empty: a {role} sees only its scopes.");
+        }
+
+        for (var s = 0; s < scopes.Count; s++)
+        {
+            if (!Scopes.ScopeId.TryParse(scopes[s], out _))
+            {
+                errors.Add($"{path}:Scopes:{s} '{Api.Problems.Clip(scopes[s] ?? "")}' is not a scope: region:{{id}}, chain:{{id}}, enterprise:{{id}} or line:{{enterprise}}/{{line}}.");
+            }
+        }
     }
 }
 

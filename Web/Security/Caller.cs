@@ -13,11 +13,18 @@ public sealed class Caller
 {
     public const string ScopeClaim = "om:scope";
 
-    private Caller(string? role, IReadOnlyList<ScopeId> scopes, string? name)
+    /// <summary>The principal of a key or a signed-in person: the same name, role and scope claims, so every check treats both alike.</summary>
+    public static ClaimsPrincipal Principal(string scheme, string name, string role, IEnumerable<ScopeId> scopes, params Claim[] more) =>
+        new(new ClaimsIdentity(
+            [new(ClaimTypes.Name, name), new(ClaimTypes.Role, role), .. scopes.Select(s => new Claim(ScopeClaim, s.ToString())), .. more],
+            scheme));
+
+    private Caller(string? role, IReadOnlyList<ScopeId> scopes, string? name, string? scheme)
     {
         Role = role;
         Scopes = scopes;
         Name = name;
+        Scheme = scheme;
     }
 
     public string? Role { get; }
@@ -27,14 +34,17 @@ public sealed class Caller
     /// <summary>The key's identity (recorded as an acknowledgement's <c>by</c>), null when anonymous.</summary>
     public string? Name { get; }
 
+    /// <summary>How the caller was authenticated: <see cref="ApiKeyAuthenticationHandler.SchemeName"/> or <see cref="SessionCookie.SchemeName"/>; null when anonymous.</summary>
+    public string? Scheme { get; }
+
     public bool IsAdmin => Role == Roles.Admin;
 
     /// <summary>Whether every scope is readable: admins and anonymous readers.</summary>
     public bool SeesAll => Role is null or Roles.Admin;
 
     public static Caller Of(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true
-        ? new Caller(user.FindFirstValue(ClaimTypes.Role), [.. user.FindAll(ScopeClaim).Select(c => ScopeId.Parse(c.Value))], user.Identity.Name)
-        : new Caller(null, [], null);
+        ? new Caller(user.FindFirstValue(ClaimTypes.Role), [.. user.FindAll(ScopeClaim).Select(c => ScopeId.Parse(c.Value))], user.Identity.Name, user.Identity.AuthenticationType)
+        : new Caller(null, [], null, null);
 
     /// <summary>Whether the caller may read <paramref name="scope"/>: one of its scopes is the scope or above it.</summary>
     public bool Covers(ScopeId scope, RegistryIndex index)

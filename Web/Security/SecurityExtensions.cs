@@ -16,7 +16,10 @@ public static class AuthPolicies
     public const string Admin = "admin";
 }
 
-/// <summary><c>RateLimit</c>: requests to <c>/api</c> per window, per API key or, without one, per client address.</summary>
+/// <summary>
+/// <c>RateLimit</c>: requests to <c>/api</c> per window, per API key or signed-in user or, without
+/// either, per client address; and, apart from those, sign-in attempts per client address and per name.
+/// </summary>
 public sealed class RateLimitOptions
 {
     public const string Section = "RateLimit";
@@ -26,13 +29,20 @@ public sealed class RateLimitOptions
 
     [Range(1, 3600)]
     public int WindowSeconds { get; set; } = 60;
+
+    /// <summary>Sign-in attempts (<c>POST /api/login</c>) per client address, and per name, in <see cref="LoginWindowSeconds"/>.</summary>
+    [Range(1, int.MaxValue)]
+    public int LoginPermitLimit { get; set; } = 10;
+
+    [Range(1, 86400)]
+    public int LoginWindowSeconds { get; set; } = 300;
 }
 
 public static class SecurityExtensions
 {
     public const string ContentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
-        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
     public static WebApplicationBuilder AddOutputMonitorSecurity(this WebApplicationBuilder builder)
     {
@@ -40,8 +50,10 @@ public static class SecurityExtensions
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<ApiKeyStore>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton<LoginRateLimiter>();
+        builder.Services.AddAuthentication(SessionCookie.PolicySchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddSessionCookie();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AuthPolicies.Read, policy => policy.RequireAssertion(MayRead))
             .AddPolicy(AuthPolicies.Acknowledge, policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Manager, Roles.Admin))
@@ -54,7 +66,7 @@ public static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Security headers, then authentication, authorization and the API's rate limit.</summary>
+    /// <summary>Security headers (HSTS over HTTPS), then authentication, the CSRF check, authorization and the API's rate limit.</summary>
     public static WebApplication UseOutputMonitorSecurity(this WebApplication app)
     {
         // When the response starts: an error page's headers are cleared and written again before that.
@@ -76,7 +88,10 @@ public static class SecurityExtensions
             });
             return next(context);
         });
+        // Strict-Transport-Security on HTTPS answers (ASP.NET Core's defaults: 30 days; never for localhost, 127.0.0.1 or [::1]).
+        app.UseHsts();
         app.UseAuthentication();
+        app.UseCsrfCheck();
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
@@ -98,14 +113,15 @@ public static class SecurityExtensions
 
     private static RateLimitPartition<string> ApiPartition(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        // Sign-in attempts have their own, stricter limit (LoginRateLimiter).
+        if (!context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments(Api.LoginEndpoints.LoginPath))
         {
             return RateLimitPartition.GetNoLimiter("");
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
         var partition = context.User.Identity?.IsAuthenticated == true
-            ? "key:" + context.User.Identity.Name
+            ? $"{context.User.Identity.AuthenticationType}:{context.User.Identity.Name}"
             : "ip:" + context.Connection.RemoteIpAddress;
         return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
         {
@@ -115,19 +131,9 @@ public static class SecurityExtensions
         });
     }
 
-    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var context = rejected.HttpContext;
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-        {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = "Too many requests", Detail = "This client has used its requests for now; try again shortly." },
-        });
-    }
+    private static async ValueTask RejectAsync(OnRejectedContext rejected, CancellationToken cancellationToken) =>
+        await AuthProblems.TooManyAsync(
+            rejected.HttpContext,
+            rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : null,
+            "This client has used its requests for now; try again shortly.");
 }

@@ -140,6 +140,24 @@ const strings = {
     'index.filter': '筛选企业…',
     'index.lineCount': '{n} 条线',
     'index.intro': '选择一个范围打开看板。每个看板只显示它打开的范围。',
+    'login.title': '登录',
+    'login.heading': '登录产出监测',
+    'login.intro': '使用管理员为你配置的用户名和密码登录。',
+    'login.name': '用户名',
+    'login.password': '密码',
+    'login.submit': '登录',
+    'login.busy': '登录中…',
+    'login.invalid': '用户名或密码不正确。',
+    'login.throttled': '尝试次数过多，请 {seconds} 秒后再试。',
+    'login.throttledLater': '尝试次数过多，请稍后再试。',
+    'login.failed': '登录失败：{reason}',
+    'account.signedInTitle': '已登录：{name}（{role}）',
+    'account.signOut': '退出',
+    'account.signOutTitle': '退出登录',
+    'account.signIn': '登录',
+    'role.viewer': '查看者',
+    'role.manager': '经理',
+    'role.admin': '管理员',
     'duration.d': '{n}天',
     'duration.h': '{n}小时',
     'duration.m': '{n}分',
@@ -275,6 +293,24 @@ const strings = {
     'index.filter': 'Filter enterprises…',
     'index.lineCount': '{n} lines',
     'index.intro': 'Pick a scope to open its dashboard. Each dashboard shows only the scope it opened.',
+    'login.title': 'Sign in',
+    'login.heading': 'Sign in to OutputMonitor',
+    'login.intro': 'Use the name and password your administrator set up for you.',
+    'login.name': 'Name',
+    'login.password': 'Password',
+    'login.submit': 'Sign in',
+    'login.busy': 'Signing in…',
+    'login.invalid': 'The name or the password is not right.',
+    'login.throttled': 'Too many attempts; try again in {seconds} s.',
+    'login.throttledLater': 'Too many attempts; try again later.',
+    'login.failed': 'Could not sign in: {reason}',
+    'account.signedInTitle': 'Signed in as {name} ({role})',
+    'account.signOut': 'Sign out',
+    'account.signOutTitle': 'Sign out',
+    'account.signIn': 'Sign in',
+    'role.viewer': 'viewer',
+    'role.manager': 'manager',
+    'role.admin': 'admin',
     'duration.d': '{n}d',
     'duration.h': '{n}h',
     'duration.m': '{n}m',
@@ -510,6 +546,33 @@ function takeApiKey() {
 const apiKey = takeApiKey();
 
 // ---------------------------------------------------------------------------------------------
+// Signing in: people without a key sign in on login.html (a cookie the browser sends by itself);
+// a page whose API answers 401 sends them there, to come back afterwards.
+
+const onLoginPage = /\/login\.html$/.test(location.pathname);
+
+/**
+ * A path to return to after signing in: only a path of this origin ('/…', not '//host' nor
+ * 'https://…'), else the index. The server checks a form post's return path the same way.
+ */
+export function safeReturn(value) {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/';
+  try {
+    const url = new URL(value, location.origin);
+    return url.origin === location.origin ? `${url.pathname}${url.search}${url.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+/** The login page, asked to come back here. */
+export function loginUrl() {
+  const query = new URLSearchParams({ return: `${location.pathname}${location.search}` });
+  if (params.has('lang')) query.set('lang', currentLang);
+  return `/login.html?${query}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // HTTP
 
 export class HttpError extends Error {
@@ -519,16 +582,25 @@ export class HttpError extends Error {
   }
 }
 
-/** Fetches JSON; an error answer throws an HttpError with its problem's `detail` (or `title`). */
+/**
+ * Fetches JSON; an error answer throws an HttpError with its problem's `detail` (or `title`). A 401
+ * without a key sends the browser to the login page. X-Requested-With goes on every request: the
+ * server wants it on changes made with the sign-in cookie (its CSRF check).
+ */
 async function requestJson(url, init = {}) {
   const auth = apiKey ? { Authorization: `Bearer ${apiKey}` } : {};
-  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', ...auth, ...init.headers } });
+  const response = await fetch(url, { ...init, headers: { Accept: 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...auth, ...init.headers } });
+  if (response.status === 401 && !apiKey && !onLoginPage) {
+    location.assign(loginUrl());
+    // Leaving: the page's callers wait instead of showing an error meanwhile.
+    return new Promise(() => {});
+  }
   if (!response.ok) {
     let detail = '';
     try { const problem = await response.json(); detail = problem.detail || problem.title || ''; } catch { /* not JSON */ }
     throw new HttpError(response.status, detail || `HTTP ${response.status}`);
   }
-  return response.json();
+  return response.status === 204 ? null : response.json();
 }
 
 export function getJson(url) {
@@ -738,6 +810,7 @@ export function scopeParam(kinds, example) {
 
 /** Wires the language toggle and fills the static labels; call once per page. */
 export function initPage() {
+  initAccount();
   applyI18n();
   const toggle = document.getElementById('lang-toggle');
   if (toggle) {
@@ -747,6 +820,32 @@ export function initPage() {
   }
   for (const link of document.querySelectorAll('a[data-keep-lang]')) keepLang(link);
   document.addEventListener('om:lang', () => { for (const link of document.querySelectorAll('a[data-keep-lang]')) keepLang(link); });
+}
+
+/**
+ * The header's account part: a signed-in person's name with a sign-out button; "sign in" for an
+ * anonymous reader; nothing for a key (wall displays) or on the login page itself.
+ */
+function initAccount() {
+  const controls = document.querySelector('header .controls');
+  if (!controls || onLoginPage || apiKey) return;
+  let account;
+  if (caller.authenticatedWith === 'session') {
+    const name = el('span', { id: 'account-name', class: 'account-name', text: caller.name });
+    const title = () => { name.title = t('account.signedInTitle', { name: caller.name, role: t(`role.${caller.role}`) }); };
+    title();
+    document.addEventListener('om:lang', title);
+    account = el('span', { id: 'account', class: 'account' }, name,
+      el('button', { id: 'sign-out', type: 'button', class: 'lang-toggle', dataset: { i18n: 'account.signOut', i18nTitle: 'account.signOutTitle' }, on: { click: signOut } }));
+  } else if (!caller.role) {
+    account = el('a', { id: 'sign-in', class: 'nav-link', href: loginUrl(), dataset: { i18n: 'account.signIn' } });
+  }
+  if (account) controls.prepend(account);
+}
+
+async function signOut() {
+  try { await postJson('/api/logout'); } catch { /* signed out or not: the login page tells */ }
+  location.assign(loginUrl());
 }
 
 function keepLang(link) {
@@ -1030,9 +1129,11 @@ function changedAt(alert) {
   return Math.max(...[alert.raisedAt, alert.acknowledgedAt, alert.clearedAt].filter(Boolean).map(Date.parse), 0);
 }
 
-/** Who the server says this page is (GET /api/me): anonymous when that fails. */
+/** Who the server says this page is (GET /api/me): anonymous when that fails, and on the login page (which asks nobody). */
 async function loadCaller() {
-  try { return await getJson('/api/me'); } catch { return { scopes: [], acknowledgeAll: false, acknowledgeEnterprises: [] }; }
+  const anonymous = { scopes: [], acknowledgeAll: false, acknowledgeEnterprises: [] };
+  if (onLoginPage) return anonymous;
+  try { return await getJson('/api/me'); } catch { return anonymous; }
 }
 
 const caller = await loadCaller();

@@ -246,8 +246,11 @@ public sealed class AccessTests(SecuredWebApp secured) : IClassFixture<SecuredWe
         Content = method == "DELETE" ? null : new StringContent("""{ "name": "X", "region": "city-a", "lines": [] }""", Encoding.UTF8, "application/json"),
     };
 
-    private Task RecordAsync(string enterprise, string id, string scope) =>
-        _app.Grains.GetGrain<IAlertBookGrain>(enterprise).RecordAsync([HistoryAndAlertApiTests.Alert(id, scope, AlertStatuses.Active, DateTimeOffset.UtcNow.AddMinutes(-5))]);
+    private Task RecordAsync(string enterprise, string id, string scope) => RecordAsync(_app, enterprise, id, scope);
+
+    /// <summary>Puts an active alert, raised 5 minutes ago, in an enterprise's book.</summary>
+    internal static Task RecordAsync(TestWebApp app, string enterprise, string id, string scope) =>
+        app.Grains.GetGrain<IAlertBookGrain>(enterprise).RecordAsync([HistoryAndAlertApiTests.Alert(id, scope, AlertStatuses.Active, DateTimeOffset.UtcNow.AddMinutes(-5))]);
 
     private async Task<List<string>> IdsAsync(string key) =>
         [.. (await _app.CreateClient(key).GetFromJsonAsync<JsonElement>("/api/alerts?limit=1000")).EnumerateArray().Select(a => a.GetProperty("id").GetString()!)];

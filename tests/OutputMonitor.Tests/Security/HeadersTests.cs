@@ -24,6 +24,18 @@ public sealed class HeadersTests(TestWebApp app) : IClassFixture<TestWebApp>
         Assert.Equal(SecurityExtensions.ContentSecurityPolicy, Single(response, "Content-Security-Policy"));
     }
 
+    [Theory]
+    [InlineData("https://127.0.0.2", true)]
+    [InlineData("http://127.0.0.2", false)]
+    public async Task Https_answers_carry_strict_transport_security(string baseAddress, bool expected)
+    {
+        var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri(baseAddress) });
+
+        var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(expected, response.Headers.TryGetValues("Strict-Transport-Security", out var values) && values.Single().StartsWith("max-age=", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void The_policy_is_the_one_the_browser_tests_run_the_pages_under() =>
         Assert.Equal(Browser.BrowserFixture.StrictContentSecurityPolicy, SecurityExtensions.ContentSecurityPolicy);

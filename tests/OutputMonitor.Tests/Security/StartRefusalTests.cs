@@ -29,6 +29,37 @@ public sealed class StartRefusalTests
         Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Auth:Users:1:Name", "", "Auth:Users:1:Name is empty")]
+    [InlineData("Auth:Users:1:Name", "MANAGER-1", "Auth:Users:1:Name 'MANAGER-1' repeats an earlier user")]
+    [InlineData("Auth:Users:1:PasswordHash", "plain-text-password", "Auth:Users:1:PasswordHash is not a $7$ hash")]
+    [InlineData("Auth:Users:1:PasswordHash", "$7$0$c2FsdA==$aGFzaA==", "Auth:Users:1:PasswordHash is not a $7$ hash")]
+    [InlineData("Auth:Users:1:Role", "owner", "Auth:Users:1:Role 'owner' is not a role")]
+    [InlineData("Auth:Users:1:Scopes:0", "city:jiaozuo", "Auth:Users:1:Scopes:0 'city:jiaozuo' is not a scope")]
+    [InlineData("Auth:Users:1:Password", "secret", "Auth:Users:1:Password is not read: store a hash in Auth:Users:1:PasswordHash, made with `dotnet run --project Web -- hash-password`")]
+    public void A_bad_user_entry_is_refused_naming_it(string setting, string value, string expected)
+    {
+        var settings = TestWebApp.UserSettings(0, "manager-1", "pw", "manager", "enterprise:ent-1")
+            .Concat(TestWebApp.UserSettings(1, "viewer-1", "pw", "viewer", "region:city-a"))
+            .ToDictionary();
+        settings[setting] = value;
+        using var app = new TestWebApp(settings);
+
+        var refused = Assert.ThrowsAny<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains(expected, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_viewer_user_without_scopes_is_refused()
+    {
+        using var app = new TestWebApp(TestWebApp.UserSettings(0, "viewer-1", "pw", "viewer", null));
+
+        var refused = Assert.ThrowsAny<OptionsValidationException>(() => app.CreateClient());
+
+        Assert.Contains("Auth:Users:0:Scopes is empty: a viewer sees only its scopes.", refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Anonymous_reads_on_a_non_loopback_address_are_refused()
     {

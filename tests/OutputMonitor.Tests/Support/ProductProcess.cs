@@ -108,7 +108,7 @@ public sealed class ProductProcess : IDisposable
     }
 
     /// <summary>The part built beside these tests (same configuration).</summary>
-    private static string PartAssembly(ProductPart part)
+    internal static string PartAssembly(ProductPart part)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var path = Path.Combine(WebProduct.RepositoryRoot, part.ToString(), "bin", configuration, "net10.0", $"OutputMonitor.{part}.dll");

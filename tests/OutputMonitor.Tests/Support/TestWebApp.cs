@@ -45,6 +45,27 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
     /// <summary>The settings that give every test app its admin key (the first of <c>Auth:ApiKeys</c>).</summary>
     public static IReadOnlyDictionary<string, string?> AdminKeySettings { get; } = ApiKeySettings(0, AdminKey, "admin", null, AdminName);
 
+    /// <summary>
+    /// The settings of entry <paramref name="index"/> of <c>Auth:Users</c>; the hash is made with
+    /// few iterations (<paramref name="iterations"/>) so that signing in is quick in tests.
+    /// </summary>
+    public static Dictionary<string, string?> UserSettings(int index, string name, string password, string role, string? scope, int iterations = 1000)
+    {
+        var prefix = $"Auth:Users:{index}:";
+        var settings = new Dictionary<string, string?>
+        {
+            [prefix + "Name"] = name,
+            [prefix + "PasswordHash"] = OutputMonitor.Silo.Security.PasswordHash.Create(password, iterations),
+            [prefix + "Role"] = role,
+        };
+        if (scope is not null)
+        {
+            settings[prefix + "Scopes:0"] = scope;
+        }
+
+        return settings;
+    }
+
     /// <summary>The settings of entry <paramref name="index"/> of <c>Auth:ApiKeys</c>.</summary>
     public static Dictionary<string, string?> ApiKeySettings(int index, string key, string role, string? scope, string? name = null)
     {
@@ -76,8 +97,11 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
 
     public IGrainFactory Grains => (IGrainFactory)Services.GetService(typeof(IGrainFactory))!;
 
-    /// <summary>A .NET SignalR client of the hub, over the in-memory test server (not yet started), with <paramref name="key"/> as <c>access_token</c>.</summary>
-    public HubConnection CreateHubConnection(string? key = null)
+    /// <summary>
+    /// A .NET SignalR client of the hub, over the in-memory test server (not yet started), with
+    /// <paramref name="key"/> as <c>access_token</c>, or <paramref name="cookie"/> (<c>name=value</c>) as a browser sends its sign-in cookie.
+    /// </summary>
+    public HubConnection CreateHubConnection(string? key = null, string? cookie = null)
     {
         var server = Server;
         return new HubConnectionBuilder()
@@ -85,7 +109,16 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
             {
                 options.Transports = HttpTransportType.WebSockets;
                 options.SkipNegotiation = true;
-                options.WebSocketFactory = async (context, cancellation) => await server.CreateWebSocketClient().ConnectAsync(context.Uri, cancellation);
+                options.WebSocketFactory = async (context, cancellation) =>
+                {
+                    var client = server.CreateWebSocketClient();
+                    if (cookie is not null)
+                    {
+                        client.ConfigureRequest = request => request.Headers.Cookie = cookie;
+                    }
+
+                    return await client.ConnectAsync(context.Uri, cancellation);
+                };
             })
             .Build();
     }
