@@ -26,6 +26,7 @@ public static class ClientHostingExtensions
                 cluster.ServiceId = options.ServiceId;
             });
             client.UseConnectionRetryFilter<ConnectRetryFilter>();
+            client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = options.ClientResponseTimeout);
             if (options.UsesRedis)
             {
                 client.UseRedisClustering(_ => { });

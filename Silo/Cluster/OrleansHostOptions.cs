@@ -36,6 +36,15 @@ public sealed class OrleansHostOptions : IValidatableObject
     /// <summary>Listen on every interface (behind NAT or in a container) instead of only <see cref="AdvertisedAddress"/>.</summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>
+    /// How long a gateway's or web node's grain call waits for its answer (Orleans' default is 30 s).
+    /// A call a silo forwarded to another silo that then died is not failed by Orleans 10.4 until
+    /// this runs out (dotnet/orleans#10165); the gateway retries it and the line's dedupe keeps the
+    /// totals exact, so a shorter wait is a faster recovery from a killed silo.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan ClientResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool UsesRedis => Clustering == RedisClustering;
 
     /// <summary>The parsed <see cref="AdvertisedAddress"/> (a method: validation reads every property, and this one throws on a bad address).</summary>
