@@ -19,7 +19,7 @@ public static class Problems
     public static ProblemHttpResult ForbiddenScope(string scope) => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden,
         title: "Forbidden scope",
-        detail: $"'{Clip(scope)}' is outside this API key's scopes.");
+        detail: $"'{Clip(scope)}' is outside the scopes of this key or sign-in.");
 
     /// <summary>A 400 naming the query parameter or body field at fault (in <c>field</c>).</summary>
     public static ProblemHttpResult BadField(string field, string detail, string? title = null) => TypedResults.Problem(

@@ -37,7 +37,7 @@ public sealed class MonitorHub(IGrainFactory grains, ScopeWatch watch, RegistryI
 
         if (Context.User is { } user && !await Caller.Of(user).CoversAsync(id, registry))
         {
-            throw new HubException($"Forbidden scope '{Web.Api.Problems.Clip(scope!)}': it is outside this API key's scopes.");
+            throw new HubException($"Forbidden scope '{Web.Api.Problems.Clip(scope!)}': it is outside the scopes of this key or sign-in.");
         }
 
         var subscribed = Subscriptions;
