@@ -102,6 +102,9 @@ public static class SiloHostingExtensions
             {
                 storage.ConfigurationOptions = connection.Configuration;
                 storage.CreateMultiplexer = async _ => (await connection.GetAsync(), true);
+
+                // Expired dedupe chunks are cleared: remove their keys, not leave empty records behind.
+                storage.DeleteStateOnClear = true;
             });
             UseOrleansSerializer<Orleans.Persistence.RedisStorageOptions>(silo);
             silo.UseRedisReminderService(_ => { });

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using OutputMonitor.Alerts;
 using OutputMonitor.Registry;
 using OutputMonitor.Rollup;
@@ -19,6 +20,7 @@ namespace OutputMonitor.Lines;
 public sealed partial class LineGrain(
     [PersistentState("line", MonitorServices.StorageName)] IPersistentState<LineGrainState> state,
     [FromKeyedServices(MonitorServices.ClockKey)] TimeProvider clock,
+    [FromKeyedServices(MonitorServices.StorageName)] IGrainStorage storage,
     IOptions<RollupOptions> options,
     IOptions<AlertRuleOptions> alertOptions,
     ILogger<LineGrain> logger)
@@ -28,10 +30,19 @@ public sealed partial class LineGrain(
     public const int MaxSensors = 256;
 
     private ScopeId? _scope;
+    private DedupeArchive? _archive;
+
+    private DedupeArchive Archive => _archive ??= new DedupeArchive(storage, this.GetGrainId(), Logger);
 
     protected override ScopeId Scope => _scope ??= ScopeId.FromLineKey(this.GetPrimaryKeyString());
 
     private LineDefinition? Line => Config?.Line;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await Archive.LoadAsync(State.Dedupe);
+        await base.OnActivateAsync(cancellationToken);
+    }
 
     public async Task<IngestResult> IngestAsync(IReadOnlyList<Reading> readings)
     {
@@ -40,6 +51,8 @@ public sealed partial class LineGrain(
             return new IngestResult { UnknownLine = true };
         }
 
+        // A line heard from once a day never arms its push timer long enough to expire its ids there.
+        MaintainIfDue(Clock.GetUtcNow());
         var nowMs = Clock.GetUtcNow().ToUnixTimeMilliseconds();
         var unitValue = line.UnitValueCny ?? 0m;
         int accepted = 0, duplicates = 0;
@@ -95,6 +108,9 @@ public sealed partial class LineGrain(
         if (accepted > 0 || duplicates > 0)
         {
             SnapshotChanged();
+
+            // Full segments leave the state for chunks of their own before it is written.
+            await Archive.ArchiveAsync(State.Dedupe, nowMs);
             await WriteAsync();
             Metrics.ReadingsIngested(line.Kind ?? LineKinds.Production, accepted, duplicates);
         }
@@ -237,7 +253,11 @@ public sealed partial class LineGrain(
     {
         base.OnMaintenance(now);
         var nowMs = now.ToUnixTimeMilliseconds();
-        State.Dedupe.Expire(nowMs, Options.DedupeWindow, Options.MaxDedupeIdsPerLine);
+        if (State.Dedupe.Expire(nowMs, Options.DedupeWindow, Options.MaxDedupeIdsPerLine) is { Count: > 0 } expired)
+        {
+            _ = Archive.RemoveAsync(expired);
+        }
+
         State.Timeline.Prune(nowMs - (long)TimeSpan.FromDays(8).TotalMilliseconds);
     }
 

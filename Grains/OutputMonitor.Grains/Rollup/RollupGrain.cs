@@ -569,15 +569,20 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
         return true;
     }
 
-    private async Task OnTimerAsync()
+    /// <summary>Runs <see cref="OnMaintenance"/> at most once a minute: from the push timer, and from callers whose work may not arm it.</summary>
+    protected void MaintainIfDue(DateTimeOffset now)
     {
-        _pushArmed = false;
-        var now = Clock.GetUtcNow();
         if (now.ToUnixTimeMilliseconds() >= _nextMaintenance && Config is not null)
         {
             _nextMaintenance = now.ToUnixTimeMilliseconds() + 60_000;
             OnMaintenance(now);
         }
+    }
+
+    private async Task OnTimerAsync()
+    {
+        _pushArmed = false;
+        MaintainIfDue(Clock.GetUtcNow());
 
         try
         {

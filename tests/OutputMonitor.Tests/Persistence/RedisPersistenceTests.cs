@@ -89,6 +89,59 @@ public sealed class RedisPersistenceTests(RedisServer redis) : IClassFixture<Red
         Assert.Contains(keys, k => k.Contains("ent-1/p1", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A line's ids beyond one open segment are archived into chunks stored on their own: the line's
+    /// own state stays the size of one segment however many ids it remembers, the chunks come back
+    /// after a restart, and expiry removes them from Redis.
+    /// </summary>
+    [Fact]
+    public async Task Archived_ids_survive_a_restart_the_line_state_stays_small_and_expired_chunks_are_removed()
+    {
+        await redis.FlushAllAsync();
+        var serviceId = $"chunks-{Guid.NewGuid():N}";
+        var time = new FakeTimeProvider(Now);
+        await using (var first = await MonitorCluster.StartAsync(TestRegistry.Small(), time, redis.ConnectionString, serviceId))
+        {
+            for (var batch = 0; batch < 10; batch++)
+            {
+                Assert.Equal(1000, (await first.IngestAsync("ent-1", "p1", OneMinute(batch * 1000, 1000))).Accepted);
+            }
+
+            await first.FlushAsync();
+        }
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync($"{redis.ConnectionString},allowAdmin=true");
+        var keys = connection.GetServer(redis.ConnectionString).Keys(pattern: "*").Select(k => k.ToString()).Where(k => k.Contains("ent-1/p1", StringComparison.Ordinal)).ToList();
+        var chunkKeys = keys.Where(k => k.Contains("line-dedupe-", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(chunkKeys);
+        var lineKey = Assert.Single(keys, k => !k.Contains("line-dedupe-", StringComparison.Ordinal));
+
+        // 10,000 ids are 80 KB packed; the line keeps at most one open segment of them (8 KB).
+        Assert.InRange(await StoredBytesAsync(connection.GetDatabase(), lineKey), 1, 24_000);
+
+        await using var second = await MonitorCluster.StartAsync(TestRegistry.Small(), time, redis.ConnectionString, serviceId);
+        var again = await second.IngestAsync("ent-1", "p1", OneMinute(0, 10_001));
+        Assert.Equal((1, 10_000), (again.Accepted, again.Duplicates));
+
+        // A day and more later the maintenance round forgets those ids and deletes their chunks.
+        time.Advance(TimeSpan.FromHours(26));
+        await second.IngestAsync("ent-1", "p1", Reading.Output("after", time.GetUtcNow(), good: 1, scrap: 0));
+        await second.FlushAsync();
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(!connection.GetServer(redis.ConnectionString).Keys(pattern: "*line-dedupe-*").Any()),
+            TimeSpan.FromSeconds(10),
+            () => "the expired chunks are deleted from Redis");
+    }
+
+    /// <summary>Readings of one minute, so that the line's buckets stay few and its state is mostly its ids.</summary>
+    private static Reading[] OneMinute(int from, int count) =>
+        [.. Enumerable.Range(from, count).Select(i => Reading.Output($"m-{i}", Now, good: 1))];
+
+    private static async Task<long> StoredBytesAsync(IDatabase database, string key) =>
+        await database.KeyTypeAsync(key) == RedisType.Hash
+            ? (await database.HashGetAllAsync(key)).Sum(e => (long)((byte[])e.Value!).Length)
+            : (long)((byte[])(await database.StringGetAsync(key))!).Length;
+
     [Fact]
     public async Task State_is_stored_in_Orleans_binary_form_under_the_service_id()
     {

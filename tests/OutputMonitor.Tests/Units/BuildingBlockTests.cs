@@ -156,6 +156,88 @@ public class DedupeWindowTests
     }
 
     [Fact]
+    public void A_segment_is_sealed_when_full_or_when_its_hour_ends()
+    {
+        var window = new DedupeWindow();
+        Add(window, "a", 2_500, 10 * Hour);
+
+        Assert.Equal([1024, 1024], window.Sealed(10 * Hour).Select(s => s.Hashes.Count));
+        Assert.Equal(3, window.Sealed(11 * Hour).Count);
+    }
+
+    [Fact]
+    public void Archived_ids_leave_the_state_but_stay_known_and_a_chunk_takes_its_hours_segments_until_full()
+    {
+        var window = new DedupeWindow();
+        Add(window, "a", 20_000, 10 * Hour);
+        ArchiveAll(window, 10 * Hour);
+
+        // 19 full segments went: 16 into the first chunk, then a second chunk began; 544 ids stay open.
+        Assert.Equal([16 * 1024, 3 * 1024], window.Archived.Select(c => c.Count));
+        Assert.Equal(544, Assert.Single(window.Segments).Hashes.Count);
+        Assert.Equal(20_000, window.Count);
+        Assert.False(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-0"), 10 * Hour));
+        Assert.False(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-19000"), 10 * Hour));
+    }
+
+    [Fact]
+    public void A_window_read_back_with_its_chunks_knows_every_id()
+    {
+        var window = new DedupeWindow();
+        Add(window, "a", 3_000, 10 * Hour);
+        var chunks = ArchiveAll(window, 10 * Hour);
+
+        var reloaded = new DedupeWindow { Segments = [DedupeSegment.Of(10, [.. window.Segments[0].Hashes])], Archived = [.. window.Archived], NextChunk = window.NextChunk };
+        foreach (var (key, content) in chunks)
+        {
+            reloaded.LoadChunk(key, content.Hashes);
+        }
+
+        Assert.Equal(3_000, reloaded.Count);
+        Assert.False(reloaded.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-5"), 10 * Hour));
+        Assert.True(reloaded.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-3000"), 10 * Hour));
+    }
+
+    [Fact]
+    public void Expiry_drops_whole_chunks_and_names_them_for_removal()
+    {
+        var window = new DedupeWindow();
+        Add(window, "old", 2_000, 10 * Hour);
+        ArchiveAll(window, 11 * Hour);
+        Add(window, "new", 10, 12 * Hour);
+
+        Assert.Empty(window.Expire(10 * Hour + 24 * Hour, TimeSpan.FromHours(24), 1_000_000));
+        var dropped = window.Expire(11 * Hour + 24 * Hour, TimeSpan.FromHours(24), 1_000_000);
+
+        Assert.Equal([0L], dropped);
+        Assert.Empty(window.Archived);
+        Assert.Equal(10, window.Count);
+        Assert.True(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "old-1"), 35 * Hour));
+    }
+
+    private static void Add(DedupeWindow window, string prefix, int count, long now)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"{prefix}-{i}"), now));
+        }
+    }
+
+    /// <summary>What <c>DedupeArchive</c> does, with a dictionary for the storage.</summary>
+    private static Dictionary<long, DedupeSegment> ArchiveAll(DedupeWindow window, long now)
+    {
+        var stored = new Dictionary<long, DedupeSegment>();
+        foreach (var segment in window.Sealed(now).ToList())
+        {
+            var (key, content) = window.PlanArchive(segment);
+            stored[key] = content;
+            Assert.True(window.CompleteArchive(segment, key));
+        }
+
+        return stored;
+    }
+
+    [Fact]
     public void Channel_and_id_both_make_the_hash() =>
         Assert.NotEqual(DedupeWindow.Hash(TelemetryChannel.Output, "a"), DedupeWindow.Hash(TelemetryChannel.State, "a"));
 }
