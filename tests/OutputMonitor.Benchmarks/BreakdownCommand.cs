@@ -103,7 +103,8 @@ internal static class BreakdownCommand
 
             table.Print("   ");
             Console.WriteLine("   In memory: the LineGrainState object graph alone (no Orleans activation, no storage copy). Serialized: what every write hands to storage");
-            Console.WriteLine("   (the in-memory storage keeps it; Redis would receive it). A day of dedupe ids is kept (Rollup:DedupeWindow 24 h), minute buckets 48 h.");
+            Console.WriteLine("   (the in-memory storage keeps it; Redis would receive it). A day of dedupe ids is kept (Rollup:DedupeWindow 24 h), minute buckets 48 h;");
+            Console.WriteLine("   the ids beyond the open segment are in archived chunks, written once each, not with every write.");
         }
         finally
         {
@@ -248,6 +249,12 @@ internal static class BreakdownCommand
             state.Dedupe.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"d-0-{k:x}"), ts);
             state.Buckets.Add(ts, PlantCalendar.LocalDate(ts, zone).DayNumber, new Totals(5, 0, 0m, 12.5m));
             state.LastSeen = ts;
+        }
+
+        // As the grain does before it writes: full segments leave the state for chunks stored apart.
+        foreach (var segment in state.Dedupe.Sealed(state.LastSeen ?? 0).ToList())
+        {
+            state.Dedupe.CompleteArchive(segment, state.Dedupe.PlanArchive(segment).Key);
         }
 
         return state;
