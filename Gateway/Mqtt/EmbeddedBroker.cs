@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutputMonitor.Gateway.Ingestion;
 using OutputMonitor.Silo;
+using MQTTnet.Formatter;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 
@@ -81,8 +84,26 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Brok
             return;
         }
 
-        // Empty: MQTTnet assigns one (MQTT 5) or refuses the connection itself.
-        if (!string.IsNullOrEmpty(e.ClientId) && _sessionOwners.GetOrAdd(e.ClientId, login.Client.Owner) != login.Client.Owner)
+        // mosquitto_pub and MQTT.js send no client id by default: the broker names them, as MQTT
+        // allows (3.1.1 only for a clean session; MQTTnet would refuse them otherwise).
+        if (string.IsNullOrEmpty(e.ClientId))
+        {
+            if (e.CleanSession != true && e.ProtocolVersion != MqttProtocolVersion.V500)
+            {
+                e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                RefuseLogin(e, "no client id for a persistent session");
+                return;
+            }
+
+            e.AssignedClientIdentifier = $"om-auto-{Guid.NewGuid():N}";
+            if (e.ProtocolVersion != MqttProtocolVersion.V500 && !TryAssignClientId(e, e.AssignedClientIdentifier))
+            {
+                e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                RefuseLogin(e, "no client id (this MQTTnet version cannot assign one over MQTT 3.1.1)");
+                return;
+            }
+        }
+        else if (_sessionOwners.GetOrAdd(e.ClientId, login.Client.Owner) != login.Client.Owner)
         {
             e.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
             RefuseLogin(e, "the client id's session belongs to another login");
@@ -91,6 +112,28 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Brok
 
         e.ReasonCode = MqttConnectReasonCode.Success;
     }
+
+    /// <summary>
+    /// MQTTnet 5 assigns a client id only to MQTT 5 clients (dotnet/MQTTnet#2181), though MQTT 3.1.1
+    /// lets a server name a clean-session client that sent none, as Mosquitto does: mosquitto_pub
+    /// and MQTT.js send none by default. The id is written into the CONNECT packet MQTTnet is about
+    /// to accept; false when this MQTTnet version keeps the packet elsewhere.
+    /// </summary>
+    private static bool TryAssignClientId(ValidatingConnectionEventArgs e, string clientId)
+    {
+        try
+        {
+            ConnectPacketOf(e).ClientId = clientId;
+            return true;
+        }
+        catch (MissingFieldException)
+        {
+            return false;
+        }
+    }
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_connectPacket")]
+    private static extern ref MqttConnectPacket ConnectPacketOf(ValidatingConnectionEventArgs e);
 
     /// <summary>
     /// A publish outside the login's ACL is not delivered: MQTT 5 clients get NotAuthorized in the

@@ -178,6 +178,19 @@ public sealed class EmbeddedBrokerAclTests(EmbeddedAclWorld world) : BrokerAclCo
         Assert.DoesNotContain(watcher.Received, m => m.Payload == forged);
     }
 
+    /// <summary>The spec's clients send no client id unless told to (mosquitto_pub, MQTT.js): the broker assigns one.</summary>
+    [Theory]
+    [InlineData("mqttv311")]
+    [InlineData("mqttv5")]
+    public async Task Mosquitto_pub_without_a_client_id_is_counted(string version)
+    {
+        var before = await World.GoodAsync("ent-1", "p1");
+
+        await MqttTestClient.MosquittoPubAsync(World.OpenPort, "om/v1/ent-1/p1/output", AclLogins.Output(5), "-V", version);
+
+        await World.CountedAsync("ent-1", "p1", before, 5);
+    }
+
     [Fact]
     public async Task Another_login_cannot_take_over_a_client_ids_session()
     {

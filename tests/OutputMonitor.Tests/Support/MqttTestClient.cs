@@ -78,10 +78,10 @@ public sealed class MqttTestClient : IAsyncDisposable
         _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 
     /// <summary>Publishes with the real <c>mosquitto_pub</c> command line client, QoS 1.</summary>
-    public static async Task MosquittoPubAsync(int port, string topic, string payload)
+    public static async Task MosquittoPubAsync(int port, string topic, string payload, params string[] options)
     {
         var start = new ProcessStartInfo("mosquitto_pub") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", port.ToString(), "-q", "1", "-t", topic, "-m", payload })
+        foreach (var argument in new[] { "-h", "127.0.0.1", "-p", port.ToString(), "-q", "1", "-t", topic, "-m", payload }.Concat(options))
         {
             start.ArgumentList.Add(argument);
         }
