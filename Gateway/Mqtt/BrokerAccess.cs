@@ -13,7 +13,11 @@ internal enum TopicRights
 }
 
 /// <summary>One ACL rule: an MQTT topic filter and the rights on the topics it matches (as a Mosquitto ACL line).</summary>
-internal sealed record TopicRule(TopicRights Rights, string Filter);
+internal sealed record TopicRule(TopicRights Rights, string Filter)
+{
+    /// <summary>The filter's levels, split once: a device's every publish is checked against them.</summary>
+    public string[] Levels { get; } = Filter.Split('/');
+}
 
 /// <summary>Who is connected to the embedded broker, and what that allows.</summary>
 internal enum BrokerClientKind
@@ -74,17 +78,23 @@ internal sealed class BrokerClient
             return false;
         }
 
-        return Kind == BrokerClientKind.Device
-            ? Rules.Any(r => r.Rights.HasFlag(TopicRights.Write) && TopicFilters.Matches(topic, r.Filter))
-            : topic.StartsWith(TelemetryTopics.Prefix, StringComparison.Ordinal);
+        if (Kind != BrokerClientKind.Device)
+        {
+            return topic.StartsWith(TelemetryTopics.Prefix, StringComparison.Ordinal);
+        }
+
+        var levels = topic.Split('/');
+        return Rules.Any(r => r.Rights.HasFlag(TopicRights.Write) && TopicFilters.Matches(levels, r.Levels));
     }
 
     public bool MaySubscribe(string filter) => Kind switch
     {
         BrokerClientKind.System or BrokerClientKind.Anonymous => true,
-        BrokerClientKind.Device => Rules.Any(r => r.Rights.HasFlag(TopicRights.Read) && TopicFilters.Covers(r.Filter, TopicFilters.WithoutShare(filter))),
+        BrokerClientKind.Device => TopicFilters.WithoutShare(filter) is { Length: > 0 } inner && CoveredByReadRule(inner.Split('/')),
         _ => false,
     };
+
+    private bool CoveredByReadRule(string[] levels) => Rules.Any(r => r.Rights.HasFlag(TopicRights.Read) && TopicFilters.Covers(r.Levels, levels));
 }
 
 /// <summary>The ACL of a device login, for the embedded broker and the Mosquitto ACL file alike.</summary>
@@ -119,8 +129,8 @@ internal static class TopicFilters
 {
     private const string SharePrefix = "$share/";
 
-    /// <summary>Whether <paramref name="filter"/> matches <paramref name="topic"/> (no wildcards): "x/#" matches "x" too, as MQTT and Mosquitto have it.</summary>
-    public static bool Matches(string topic, string filter) => !topic.Contains('+', StringComparison.Ordinal) && !topic.Contains('#', StringComparison.Ordinal) && Covers(filter, topic);
+    /// <summary>Whether a filter's levels match a topic's (no wildcards in it): "x/#" matches "x" too, as MQTT and Mosquitto have it.</summary>
+    public static bool Matches(string[] topicLevels, string[] filterLevels) => !topicLevels.Any(l => l is "+" or "#") && Covers(filterLevels, topicLevels);
 
     /// <summary>The filter a shared subscription <c>$share/{group}/{filter}</c> takes messages of; other filters as they are.</summary>
     public static string WithoutShare(string filter)
@@ -139,15 +149,8 @@ internal static class TopicFilters
     /// level by level: a wildcard in the subscription is only covered by a wildcard in the rule, so
     /// <c>#</c>, <c>om/v1/#</c> or <c>om/v1/+/…</c> never reach past an enterprise's own topics.
     /// </summary>
-    public static bool Covers(string rule, string subscription)
+    public static bool Covers(string[] ruleLevels, string[] levels)
     {
-        if (subscription.Length == 0)
-        {
-            return false;
-        }
-
-        var ruleLevels = rule.Split('/');
-        var levels = subscription.Split('/');
         for (var i = 0; i < ruleLevels.Length; i++)
         {
             if (ruleLevels[i] == "#")

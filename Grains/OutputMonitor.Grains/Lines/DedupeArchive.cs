@@ -18,13 +18,17 @@ internal sealed partial class DedupeArchive(IGrainStorage storage, GrainId grain
 
     public static string StateName(long key) => $"line-dedupe-{key.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 
-    /// <summary>Reads every archived chunk of <paramref name="window"/> into it.</summary>
+    /// <summary>Reads every archived chunk of <paramref name="window"/> into it, all at once (an activation waits for them).</summary>
     public async Task LoadAsync(DedupeWindow window)
     {
-        foreach (var chunk in window.Archived)
+        var reads = await Task.WhenAll(window.Archived.Select(async chunk =>
         {
             var stored = new GrainState<DedupeSegment>();
             await storage.ReadStateAsync(StateName(chunk.Key), grain, stored);
+            return (chunk, stored);
+        }));
+        foreach (var (chunk, stored) in reads)
+        {
             if (stored.RecordExists && stored.State is { } content)
             {
                 window.LoadChunk(chunk.Key, content.Hashes);
@@ -45,7 +49,7 @@ internal sealed partial class DedupeArchive(IGrainStorage storage, GrainId grain
             return running;
         }
 
-        return window.Sealed(nowMilliseconds).Count == 0 ? Task.CompletedTask : _archiving = ArchiveSealedAsync(window, nowMilliseconds);
+        return window.HasSealed(nowMilliseconds) ? _archiving = ArchiveSealedAsync(window, nowMilliseconds) : Task.CompletedTask;
     }
 
     private async Task ArchiveSealedAsync(DedupeWindow window, long nowMilliseconds)

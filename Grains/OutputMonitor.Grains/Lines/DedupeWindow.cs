@@ -82,16 +82,21 @@ public sealed class DedupeWindow
     }
 
     /// <summary>The segments that take no more ids (every one but the newest, and the newest once its hour ended or it is full), oldest first.</summary>
-    public IReadOnlyList<DedupeSegment> Sealed(long nowMilliseconds)
+    public IReadOnlyList<DedupeSegment> Sealed(long nowMilliseconds) => Segments.GetRange(0, SealedCount(nowMilliseconds));
+
+    /// <summary>Whether a segment waits to be archived; asked with every batch, so it allocates nothing.</summary>
+    public bool HasSealed(long nowMilliseconds) => SealedCount(nowMilliseconds) > 0;
+
+    private int SealedCount(long nowMilliseconds)
     {
         if (Segments.Count == 0)
         {
-            return [];
+            return 0;
         }
 
         var open = Segments[^1];
         var newestSealed = open.Hour < nowMilliseconds / 3_600_000 || open.Hashes.Count >= SegmentCapacity;
-        return Segments.GetRange(0, newestSealed ? Segments.Count : Segments.Count - 1);
+        return newestSealed ? Segments.Count : Segments.Count - 1;
     }
 
     /// <summary>

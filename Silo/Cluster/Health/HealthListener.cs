@@ -20,7 +20,7 @@ public sealed class HealthListenerOptions
     [Range(0, 65535)]
     public int Port { get; set; }
 
-    /// <summary>The address the listener binds: loopback unless an operator opens it (e.g. <c>0.0.0.0</c>).</summary>
+    /// <summary>The address the listener binds: loopback unless an operator opens it to another interface.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 }
 

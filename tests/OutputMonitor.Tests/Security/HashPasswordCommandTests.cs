@@ -28,6 +28,20 @@ public sealed class HashPasswordCommandTests
         Assert.Contains("hash-password", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_oversized_password_is_refused_and_one_at_the_limit_is_hashed()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        Assert.Equal(1, OutputMonitor.Web.Hosting.HashPasswordCommand.Run(new string('x', OutputMonitor.Web.Security.UserStore.MaxPasswordLength + 1), output, error));
+        Assert.Equal("", output.ToString());
+        Assert.Contains("1 to 1024 characters", error.ToString(), StringComparison.Ordinal);
+
+        Assert.Equal(0, OutputMonitor.Web.Hosting.HashPasswordCommand.Run(new string('x', OutputMonitor.Web.Security.UserStore.MaxPasswordLength), output, error));
+        Assert.StartsWith("$7$", output.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string input)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -30,11 +30,11 @@ public sealed class LoginRateLimitTests : IDisposable
     {
         for (var i = 0; i < Limit; i++)
         {
-            Assert.Equal(StatusCodes.Status401Unauthorized, (await AttemptAsync("10.0.0.1", $"someone-{i}", "wrong")).Response.StatusCode);
+            Assert.Equal(StatusCodes.Status401Unauthorized, (await AttemptAsync("127.0.0.11", $"someone-{i}", "wrong")).Response.StatusCode);
         }
 
-        var refused = await AttemptAsync("10.0.0.1", "someone-else", "wrong");
-        var otherAddress = await AttemptAsync("10.0.0.2", "someone-else", "wrong");
+        var refused = await AttemptAsync("127.0.0.11", "someone-else", "wrong");
+        var otherAddress = await AttemptAsync("127.0.0.12", "someone-else", "wrong");
 
         await AssertTooManyAsync(refused);
         Assert.Equal(StatusCodes.Status401Unauthorized, otherAddress.Response.StatusCode);
@@ -49,10 +49,10 @@ public sealed class LoginRateLimitTests : IDisposable
     {
         for (var i = 0; i < Limit; i++)
         {
-            Assert.Equal(StatusCodes.Status401Unauthorized, (await AttemptAsync($"10.1.0.{i}", "Manager-1", "wrong")).Response.StatusCode);
+            Assert.Equal(StatusCodes.Status401Unauthorized, (await AttemptAsync($"127.0.1.{i + 1}", "Manager-1", "wrong")).Response.StatusCode);
         }
 
-        var refused = await AttemptAsync("10.1.0.99", SignInWebApp.Manager, SignInWebApp.ManagerPassword);
+        var refused = await AttemptAsync("127.0.1.99", SignInWebApp.Manager, SignInWebApp.ManagerPassword);
 
         await AssertTooManyAsync(refused);
         Assert.False(refused.Response.Headers.ContainsKey("Set-Cookie"));
