@@ -71,6 +71,19 @@ internal static class BreakdownCommand
 
         table.Print("   ");
         Console.WriteLine("   The grain's own arithmetic is these rows summed (the day number is cached per grain); compare with CPU µs/reading of section C.");
+
+        // What the window keeps per remembered id (index + segment lists), as a full line holds them.
+        var (_, retained) = Weigh(() =>
+        {
+            var window = new DedupeWindow();
+            foreach (var hash in hashes)
+            {
+                window.TryAdd(hash, nowMs);
+            }
+
+            return window;
+        }, copies: 4);
+        Console.WriteLine($"   DedupeWindow memory with {Count:N0} ids: {retained / Count:N1} bytes per id (flat index and segment lists).");
     }
 
     /// <summary>B. One state write serializes the whole line state: its cost as the state grows.</summary>
