@@ -84,8 +84,8 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Brok
             return;
         }
 
-        // mosquitto_pub and MQTT.js send no client id by default: the broker names them, as MQTT
-        // allows (3.1.1 only for a clean session; MQTTnet would refuse them otherwise).
+        // mosquitto_pub sends no client id by default: the broker names such clients, as MQTT allows
+        // (3.1.1 only for a clean session; MQTTnet would refuse them otherwise).
         if (string.IsNullOrEmpty(e.ClientId))
         {
             if (e.CleanSession != true && e.ProtocolVersion != MqttProtocolVersion.V500)
@@ -116,7 +116,7 @@ internal sealed partial class EmbeddedBroker(IOptions<MqttOptions> options, Brok
     /// <summary>
     /// MQTTnet 5 assigns a client id only to MQTT 5 clients (dotnet/MQTTnet#2181), though MQTT 3.1.1
     /// lets a server name a clean-session client that sent none, as Mosquitto does: mosquitto_pub
-    /// and MQTT.js send none by default. The id is written into the CONNECT packet MQTTnet is about
+    /// sends none by default. The id is written into the CONNECT packet MQTTnet is about
     /// to accept; false when this MQTTnet version keeps the packet elsewhere.
     /// </summary>
     private static bool TryAssignClientId(ValidatingConnectionEventArgs e, string clientId)

@@ -178,7 +178,7 @@ public sealed class EmbeddedBrokerAclTests(EmbeddedAclWorld world) : BrokerAclCo
         Assert.DoesNotContain(watcher.Received, m => m.Payload == forged);
     }
 
-    /// <summary>The spec's clients send no client id unless told to (mosquitto_pub, MQTT.js): the broker assigns one.</summary>
+    /// <summary>The spec's clients send no client id unless told to (mosquitto_pub): the broker assigns one.</summary>
     [Theory]
     [InlineData("mqttv311")]
     [InlineData("mqttv5")]
