@@ -89,7 +89,7 @@ internal static class BreakdownCommand
     /// <summary>B. One state write serializes the whole line state: its cost as the state grows.</summary>
     private static async Task StateWritesAsync()
     {
-        Console.WriteLine("B. One line-state write serializes the whole LineGrainState (every ingest call and every push round writes once)");
+        Console.WriteLine("B. One line-state write serializes the LineGrainState: open dedupe segment and open history ranges (every ingest call and every push round writes once)");
         var host = BenchHosts.BuildSilo(BenchHosts.FreeLoopbackPort(), BenchHosts.FreeLoopbackPort(), pushInterval: null);
         await host.StartAsync();
         try
@@ -108,6 +108,8 @@ internal static class BreakdownCommand
                 ("1 day, one reading a minute", 1_440, 60_000),
                 ("1 day, one reading every 10 s", 8_640, 10_000),
                 ("1 day, one reading a second", 86_400, 1_000),
+                ("7 days, one reading a minute", 7 * 1_440, 60_000),
+                ("90 days, one reading a minute", 90 * 1_440, 60_000),
             ];
             foreach (var (name, readings, spacing) in cases)
             {
@@ -254,23 +256,51 @@ internal static class BreakdownCommand
     private static LineGrainState MakeLineState(ScopeConfig config, int readings, Func<int, long> timestamp)
     {
         var zone = PlantCalendar.GetZone(config.TimeZone);
+        var retention = new RollupOptions();
         var state = new LineGrainState { Config = config };
         state.Outboxes.Add(new Outbox { Parent = config.Parents[0], StatusChanged = false });
         for (var k = 0; k < readings; k++)
         {
             var ts = timestamp(k);
             state.Dedupe.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"d-0-{k:x}"), ts);
-            state.Buckets.Add(ts, PlantCalendar.LocalDate(ts, zone).DayNumber, new Totals(5, 0, 0m, 12.5m));
+            state.AddToHistory(ts, PlantCalendar.LocalDate(ts, zone).DayNumber, new Totals(5, 0, 0m, 12.5m));
             state.LastSeen = ts;
+            if (k % 1_440 == 1_439)
+            {
+                Maintain(ts);
+            }
         }
 
-        // As the grain does before it writes: full segments leave the state for chunks stored apart.
-        foreach (var segment in state.Dedupe.Sealed(state.LastSeen ?? 0).ToList())
-        {
-            state.Dedupe.CompleteArchive(segment, state.Dedupe.PlanArchive(segment).Key);
-        }
-
+        Maintain(state.LastSeen ?? 0);
         return state;
+
+        // As the grain does (its maintenance, and before it writes): full dedupe segments and closed
+        // history ranges leave the state for chunks stored apart (written once each); what is past
+        // retention goes.
+        void Maintain(long now)
+        {
+            foreach (var segment in state.Dedupe.Sealed(now).ToList())
+            {
+                state.Dedupe.CompleteArchive(segment, state.Dedupe.PlanArchive(segment).Key);
+            }
+
+            state.Dedupe.Expire(now, retention.DedupeWindow, retention.MaxDedupeIdsPerLine);
+            var today = PlantCalendar.LocalDate(now, zone).DayNumber;
+            foreach (var buckets in new[] { state.Buckets, state.Recent })
+            {
+                buckets.Prune(
+                    BucketSet.MinuteOf(now - (long)retention.MinuteRetention.TotalMilliseconds),
+                    BucketSet.HourOf(now - (long)retention.HourRetention.TotalMilliseconds),
+                    today - (int)retention.DayRetention.TotalDays);
+            }
+
+            HistoryArchive.PlanFolds(state, now, today);
+            foreach (var (key, content) in state.Folding.ToList())
+            {
+                state.Folding.Remove(key);
+                state.HistoryChunks[key] = content.Generation;
+            }
+        }
     }
 
     private static (long Writes, long Bytes, TimeSpan Time) Delta(

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
+using OutputMonitor.Persistence;
 
 namespace OutputMonitor.Lines;
 
@@ -12,8 +13,7 @@ namespace OutputMonitor.Lines;
 /// </summary>
 internal sealed partial class DedupeArchive(IGrainStorage storage, GrainId grain, ILogger logger)
 {
-    // The ETag of each chunk this activation read or wrote; a stale or missing one is read again.
-    private readonly Dictionary<long, string?> _etags = [];
+    private readonly ChunkStore<DedupeSegment> _chunks = new(storage, grain);
     private Task? _archiving;
 
     public static string StateName(long key) => $"line-dedupe-{key.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
@@ -21,18 +21,12 @@ internal sealed partial class DedupeArchive(IGrainStorage storage, GrainId grain
     /// <summary>Reads every archived chunk of <paramref name="window"/> into it, all at once (an activation waits for them).</summary>
     public async Task LoadAsync(DedupeWindow window)
     {
-        var reads = await Task.WhenAll(window.Archived.Select(async chunk =>
+        var reads = await Task.WhenAll(window.Archived.Select(async chunk => (chunk, content: await _chunks.ReadAsync(StateName(chunk.Key)))));
+        foreach (var (chunk, content) in reads)
         {
-            var stored = new GrainState<DedupeSegment>();
-            await storage.ReadStateAsync(StateName(chunk.Key), grain, stored);
-            return (chunk, stored);
-        }));
-        foreach (var (chunk, stored) in reads)
-        {
-            if (stored.RecordExists && stored.State is { } content)
+            if (content is not null)
             {
                 window.LoadChunk(chunk.Key, content.Hashes);
-                _etags[chunk.Key] = stored.ETag;
             }
             else
             {
@@ -57,7 +51,7 @@ internal sealed partial class DedupeArchive(IGrainStorage storage, GrainId grain
         foreach (var segment in window.Sealed(nowMilliseconds).ToList())
         {
             var (key, content) = window.PlanArchive(segment);
-            await WriteAsync(key, content);
+            await _chunks.WriteAsync(StateName(key), content);
             if (!window.CompleteArchive(segment, key) && !window.Archived.Any(c => c.Key == key))
             {
                 // Expiry took the segment while it was written: the new chunk belongs to nobody.
@@ -73,42 +67,13 @@ internal sealed partial class DedupeArchive(IGrainStorage storage, GrainId grain
         {
             try
             {
-                var stored = new GrainState<DedupeSegment> { ETag = await ETagAsync(key) };
-                await storage.ClearStateAsync(StateName(key), grain, stored);
-                _etags.Remove(key);
+                await _chunks.RemoveAsync(StateName(key));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                _etags.Remove(key);
                 LogRemoveFailed(logger, grain, key, ex);
             }
         }
-    }
-
-    private async Task WriteAsync(long key, DedupeSegment content)
-    {
-        var state = new GrainState<DedupeSegment> { State = content, ETag = _etags.GetValueOrDefault(key) };
-        try
-        {
-            await storage.WriteStateAsync(StateName(key), grain, state);
-        }
-        catch (InconsistentStateException)
-        {
-            // Written before a crash kept the line's state from saying so: take its ETag and write again.
-            state.ETag = await ReadETagAsync(key);
-            await storage.WriteStateAsync(StateName(key), grain, state);
-        }
-
-        _etags[key] = state.ETag;
-    }
-
-    private async Task<string?> ETagAsync(long key) => _etags.TryGetValue(key, out var etag) ? etag : await ReadETagAsync(key);
-
-    private async Task<string?> ReadETagAsync(long key)
-    {
-        var stored = new GrainState<DedupeSegment>();
-        await storage.ReadStateAsync(StateName(key), grain, stored);
-        return stored.ETag;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dedupe chunk {Key} of {Grain} ({Count} ids) is not in storage: a repeat of those ids would be counted again")]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using OutputMonitor.Alerts;
 using OutputMonitor.Diagnostics;
 using OutputMonitor.Persistence;
@@ -78,6 +79,8 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // The whole history first: a new parent's outbox starts from it.
+        await History.LoadAsync(State);
         var config = await GrainFactory.GetRegistryGrain().GetConfigAsync(Scope);
         if (ApplyConfig(config))
         {
@@ -367,10 +370,43 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     protected virtual void OnMaintenance(DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
-        State.Buckets.Prune(
+        var today = PlantCalendar.LocalDate(now, Zone).DayNumber;
+        var (minMinute, minHour, minDay) = (
             BucketSet.MinuteOf(nowMs - (long)Options.MinuteRetention.TotalMilliseconds),
             BucketSet.HourOf(nowMs - (long)Options.HourRetention.TotalMilliseconds),
-            PlantCalendar.LocalDate(now, Zone).DayNumber - (int)Options.DayRetention.TotalDays);
+            today - (int)Options.DayRetention.TotalDays);
+        State.Buckets.Prune(minMinute, minHour, minDay);
+        State.Recent.Prune(minMinute, minHour, minDay);
+        if (HistoryArchive.Expire(State, minMinute, minHour, minDay) is { Count: > 0 } expired)
+        {
+            _ = History.RemoveAsync(expired);
+        }
+
+        if ((HistoryArchive.PlanFolds(State, nowMs, today) || State.Folding.Count > 0) && _folding is not { IsCompleted: false })
+        {
+            _folding = FoldHistoryAsync();
+        }
+    }
+
+    private HistoryArchive History => _history ??= new HistoryArchive(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(MonitorServices.StorageName), this.GetGrainId(), Logger);
+
+    private HistoryArchive? _history;
+    private Task? _folding;
+
+    /// <summary>Makes the planned folds durable in the state, writes their chunks, then records that they are done.</summary>
+    private async Task FoldHistoryAsync()
+    {
+        try
+        {
+            await Writer.WriteAsync();
+            await History.WriteFoldsAsync(State);
+            await Writer.WriteAsync();
+        }
+        catch (Exception ex)
+        {
+            // The folds stay in the state; the next maintenance writes them again.
+            LogHistoryFoldFailed(Logger, Scope, ex);
+        }
     }
 
     /// <summary>
@@ -418,7 +454,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     protected void Record(long timestamp, int dayNumber, Totals totals)
     {
         ArmPushUnlessTheNextWriteSealsIt();
-        State.Buckets.Add(timestamp, dayNumber, totals);
+        State.AddToHistory(timestamp, dayNumber, totals);
         foreach (var outbox in State.Outboxes)
         {
             if (outbox.Active)
@@ -432,7 +468,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     protected void Record(BucketSet delta, bool negate)
     {
         ArmPushUnlessTheNextWriteSealsIt();
-        State.Buckets.AddAll(delta, negate);
+        State.AddToHistory(delta, negate);
         foreach (var outbox in State.Outboxes)
         {
             if (outbox.Active)
@@ -688,6 +724,9 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending the alert changes of {Scope} to its alert book failed; they are resent at the next evaluation")]
     private static partial void LogAlertSendFailed(ILogger logger, ScopeId scope, Exception error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Archiving the history of {Scope} failed; it is retried at the next maintenance")]
+    private static partial void LogHistoryFoldFailed(ILogger logger, ScopeId scope, Exception error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push from {Scope} to its parents failed; it is retried")]
     private static partial void LogPushFailed(ILogger logger, ScopeId scope, Exception error);

@@ -1,5 +1,6 @@
 using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
+using OutputMonitor.Snapshots;
 
 namespace OutputMonitor.Rollup;
 
@@ -20,11 +21,50 @@ public class RollupState
 
     [NonSerialized]
     private ScopeConfig? _config;
-    [Id(1)] public BucketSet Buckets { get; set; } = new();
+
+    /// <summary>
+    /// Every bucket of the scope's history: <see cref="Recent"/> plus the archived chunks, which an
+    /// activation reads back (<see cref="HistoryArchive"/>). Not stored as a whole: a scope with
+    /// weeks of history would rewrite thousands of closed buckets with every write.
+    /// </summary>
+    public BucketSet Buckets => _buckets ??= Recent.Clone();
+
+    [NonSerialized]
+    private BucketSet? _buckets;
+
+    /// <summary>
+    /// The buckets not yet in an archived chunk: the open ranges, and late figures for a chunk
+    /// until its next fold. Stored with every write. (Before chunking, this field held the whole history.)
+    /// </summary>
+    [Id(1)] public BucketSet Recent { get; set; } = new();
     [Id(2)] public List<Outbox> Outboxes { get; set; } = [];
 
     /// <summary>Lines and enterprises: their open alerts (other scopes have no rules).</summary>
     [Id(3)] public Alerts.AlertTracker Alerts { get; set; } = new();
+
+    /// <summary>The archived history chunks and the generation of each that this state matches.</summary>
+    [Id(4)] public Dictionary<HistoryChunkKey, long> HistoryChunks { get; set; } = [];
+
+    /// <summary>
+    /// Chunks being archived: the content each stored chunk is to have. Made durable with the state
+    /// (in the same write that takes the buckets out of <see cref="Recent"/>) before the chunk is
+    /// written, so a crash in between loses nothing and counts nothing twice: the fold is redone.
+    /// </summary>
+    [Id(5)] public Dictionary<HistoryChunkKey, HistoryChunk> Folding { get; set; } = [];
+
+    /// <summary>Adds figures at an event time to the history.</summary>
+    public void AddToHistory(long timestamp, int dayNumber, Totals totals)
+    {
+        Buckets.Add(timestamp, dayNumber, totals);
+        Recent.Add(timestamp, dayNumber, totals);
+    }
+
+    /// <summary>Adds a bucket set (negated when <paramref name="negate"/>) to the history.</summary>
+    public void AddToHistory(BucketSet delta, bool negate)
+    {
+        Buckets.AddAll(delta, negate);
+        Recent.AddAll(delta, negate);
+    }
 }
 
 /// <summary>
