@@ -44,6 +44,9 @@ internal static class BenchHosts
             builder.Configuration.AddInMemoryCollection([new("Rollup:PushInterval", interval.ToString("c"))]);
         }
 
+        // For experiments with the product's settings: OM_BENCH_Rollup__AggregateWriteLinger=00:00:00.050, …
+        builder.Configuration.AddEnvironmentVariables("OM_BENCH_");
+
         AddQuietLogging(builder.Services);
         builder.AddOutputMonitorSilo();
         if (bulkLoadTimeout is { } timeout)

@@ -265,7 +265,7 @@ internal static class BreakdownCommand
             state.Dedupe.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"d-0-{k:x}"), ts);
             state.AddToHistory(ts, PlantCalendar.LocalDate(ts, zone).DayNumber, new Totals(5, 0, 0m, 12.5m));
             state.LastSeen = ts;
-            if (k % 1_440 == 1_439)
+            if (k % 60 == 59)
             {
                 Maintain(ts);
             }
