@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using OutputMonitor.Telemetry;
 
 namespace OutputMonitor.Gateway.Telemetry;
 
@@ -261,10 +262,7 @@ internal static class JsonValues
     public static bool TryReadBoundedString(ref Utf8JsonReader reader, int maxChars, bool materialize, out string? value)
     {
         value = null;
-        var raw = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
-
-        // An escape takes at most 6 bytes per UTF-16 char.
-        if (raw > maxChars * 6L || !HasValidEscapes(ref reader))
+        if (!TryRawLength(ref reader, maxChars, out var raw))
         {
             return false;
         }
@@ -280,7 +278,7 @@ internal static class JsonValues
             return true;
         }
 
-        var buffer = raw <= StackBufferChars ? stackalloc char[(int)raw] : new char[raw];
+        var buffer = raw <= StackBufferChars ? stackalloc char[raw] : new char[raw];
         var length = reader.CopyString(buffer);
         if (length > maxChars)
         {
@@ -293,6 +291,41 @@ internal static class JsonValues
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The message key (<see cref="Reading.KeyOf"/>) of the current string when it is valid text of 1 to
+    /// <paramref name="maxChars"/> UTF-16 chars, as <see cref="TryReadBoundedString"/> checks it; hashed from
+    /// the unescaped chars on the stack, without making a string of them.
+    /// </summary>
+    public static bool TryReadKey(ref Utf8JsonReader reader, int maxChars, TelemetryChannel channel, out ulong key)
+    {
+        key = 0;
+        if (!TryRawLength(ref reader, maxChars, out var raw) || raw == 0)
+        {
+            return false;
+        }
+
+        // Valid UTF-8 and escapes never unescape to more chars than bytes.
+        var buffer = raw <= StackBufferChars ? stackalloc char[raw] : new char[raw];
+        var length = reader.CopyString(buffer);
+        if (length > maxChars)
+        {
+            return false;
+        }
+
+        key = Reading.KeyOf(channel, buffer[..length]);
+        return true;
+    }
+
+    /// <summary>The current string's length in raw bytes; false when it cannot be text of at most <paramref name="maxChars"/> chars or has a lone surrogate escape.</summary>
+    private static bool TryRawLength(ref Utf8JsonReader reader, int maxChars, out int raw)
+    {
+        var length = reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+        raw = (int)Math.Min(length, int.MaxValue);
+
+        // An escape takes at most 6 bytes per UTF-16 char.
+        return length <= maxChars * 6L && HasValidEscapes(ref reader);
     }
 
     private static bool TryEscapedUnit(ReadOnlySpan<byte> raw, int at, out char unit)

@@ -189,10 +189,10 @@ public sealed class TelemetryParser(TimeProvider clock)
                 switch (field)
                 {
                     case Field.Id:
-                        item.Id = reader.TokenType == JsonTokenType.String
-                            && JsonValues.TryReadBoundedString(ref reader, MaxIdChars, materialize: true, out var id)
-                            && id!.Length > 0 ? id : null;
-                        item.IdFault = item.Id is null ? Faults.IdType : null;
+                        // Only the id's key goes on: the grain dedupes by it, and dead letters quote the item's text.
+                        item.HasId = reader.TokenType == JsonTokenType.String
+                            && JsonValues.TryReadKey(ref reader, MaxIdChars, channel, out item.Key);
+                        item.IdFault = item.HasId ? null : Faults.IdType;
                         break;
                     case Field.Ts:
                         item.TimestampFault = ReadTimestamp(ref reader, now, out item.Timestamp);
@@ -593,7 +593,8 @@ public sealed class TelemetryParser(TimeProvider clock)
     /// <summary>The fields of one item as read so far; a repeated field overwrites the earlier one.</summary>
     private struct Item
     {
-        public string? Id;
+        public ulong Key;
+        public bool HasId;
         public Fault? IdFault;
         public long Timestamp;
         public bool HasTimestamp;
@@ -623,7 +624,7 @@ public sealed class TelemetryParser(TimeProvider clock)
             switch (field)
             {
                 case Field.Id:
-                    (Id, IdFault) = (null, null);
+                    (Key, HasId, IdFault) = (0, false, null);
                     break;
                 case Field.Ts:
                     (HasTimestamp, TimestampFault) = (false, null);
@@ -666,7 +667,7 @@ public sealed class TelemetryParser(TimeProvider clock)
         /// <summary>The reading, or the first fault in field order: id, ts, seq, then the channel's fields.</summary>
         public readonly Outcome Complete(TelemetryChannel channel)
         {
-            var fault = IdFault ?? (Id is null ? Faults.IdRequired : null)
+            var fault = IdFault ?? (HasId ? null : Faults.IdRequired)
                 ?? TimestampFault ?? (HasTimestamp ? null : Faults.TsRequired)
                 ?? SeqFault
                 ?? channel switch
@@ -684,7 +685,7 @@ public sealed class TelemetryParser(TimeProvider clock)
             return new Outcome(
                 new Reading
                 {
-                    Id = Id!,
+                    Key = Key,
                     Timestamp = Timestamp,
                     Channel = channel,
                     Seq = Seq,

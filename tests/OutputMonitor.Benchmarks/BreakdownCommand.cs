@@ -48,12 +48,12 @@ internal static class BreakdownCommand
 
         var sink = new Reading[1024];
         var random = new Random(1);
-        table.Add(["make the Reading (id string + record), as the load generator does", .. Measure(Count, i =>
+        table.Add(["make the Reading (id string, its key, the record), as the load generator does", .. Measure(Count, i =>
             sink[i & 1023] = Reading.Output($"m-{1:x4}-{i:x12}", now.AddMilliseconds(-random.Next(3_600_000)), good: 5))]);
 
         var ids = Enumerable.Range(0, Count).Select(i => $"m-0001-{i:x12}").ToArray();
         var hashes = new ulong[Count];
-        table.Add(["DedupeWindow.Hash (XxHash3 of channel + id)", .. Measure(Count, i => hashes[i] = DedupeWindow.Hash(TelemetryChannel.Output, ids[i]))]);
+        table.Add(["Reading.KeyOf (XxHash3 of channel + id)", .. Measure(Count, i => hashes[i] = Reading.KeyOf(TelemetryChannel.Output, ids[i]))]);
         var dedupe = new DedupeWindow();
         table.Add([$"DedupeWindow.TryAdd, growing to {Count:N0} ids", .. Measure(Count, i => dedupe.TryAdd(hashes[i], nowMs))]);
 
@@ -262,7 +262,7 @@ internal static class BreakdownCommand
         for (var k = 0; k < readings; k++)
         {
             var ts = timestamp(k);
-            state.Dedupe.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"d-0-{k:x}"), ts);
+            state.Dedupe.TryAdd(Reading.KeyOf(TelemetryChannel.Output, $"d-0-{k:x}"), ts);
             state.AddToHistory(ts, PlantCalendar.LocalDate(ts, zone).DayNumber, new Totals(5, 0, 0m, 12.5m));
             state.LastSeen = ts;
             if (k % 60 == 59)

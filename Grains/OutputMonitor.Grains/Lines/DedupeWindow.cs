@@ -1,13 +1,11 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using OutputMonitor.Telemetry;
 
 namespace OutputMonitor.Lines;
 
 /// <summary>
 /// The ids a line has counted, remembered by arrival time for at least the dedupe window. Ids are
-/// kept as 64-bit XxHash3 values of (channel, id): 8 bytes stored, about 24 in memory (the flat
+/// kept as their 64-bit keys (<see cref="Reading.KeyOf"/>, XxHash3 of channel and id): 8 bytes stored, about 24 in memory (the flat
 /// index plus the segment's list); a false match needs ~4·10⁹ ids on one line.
 /// <para>
 /// Ids go into segments of one arrival hour and at most <see cref="SegmentCapacity"/> ids. Only the
@@ -50,12 +48,6 @@ public sealed class DedupeWindow
     private HashIdSet Index => _index ??= BuildIndex();
 
     private Dictionary<long, List<ulong>> ChunkIds => _chunkIds ??= [];
-
-    public static ulong Hash(TelemetryChannel channel, string id)
-    {
-        var chars = MemoryMarshal.AsBytes(id.AsSpan());
-        return XxHash3.HashToUInt64(chars, (long)channel + 1);
-    }
 
     /// <summary>True when the id is new (and is now remembered); false for a repeat.</summary>
     public bool TryAdd(ulong hash, long nowMilliseconds)

@@ -62,7 +62,7 @@ public sealed partial class LineGrain(
         var minute = new MinuteSum();
         foreach (var reading in readings)
         {
-            if (!State.Dedupe.TryAdd(DedupeWindow.Hash(reading.Channel, reading.Id), nowMs))
+            if (!State.Dedupe.TryAdd(reading.Key, nowMs))
             {
                 duplicates++;
                 continue;

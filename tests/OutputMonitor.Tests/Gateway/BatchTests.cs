@@ -94,7 +94,7 @@ public class BatchTests
 
         var rejection = Assert.Single(message.Rejections);
         Assert.Equal((RejectionCodes.MalformedJson, index, element), (rejection.Code, rejection.Index!.Value, rejection.Payload));
-        Assert.Equal(["a", "c"], message.Readings.Select(r => r.Id));
+        Assert.Equal([KeyOf("a"), KeyOf("c")], message.Readings.Select(r => r.Key));
     }
 
     [Fact]

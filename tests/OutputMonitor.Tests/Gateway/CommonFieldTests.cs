@@ -1,5 +1,6 @@
 using System.Globalization;
 using OutputMonitor.Gateway.Telemetry;
+using OutputMonitor.Telemetry;
 using static OutputMonitor.Tests.Gateway.ParserKit;
 
 namespace OutputMonitor.Tests.Gateway;
@@ -40,10 +41,19 @@ public class CommonFieldTests
         Assert.Equal("field 'id' must be a string of 1 to 128 characters", Rejected(json, RejectionCodes.SchemaViolation, "id").Reason);
 
     [Fact]
+    public void A_reading_carries_the_key_of_its_id_and_channel_not_the_id()
+    {
+        var reading = SingleReading(Parse(StateTopic, """{"id":"j2-s-9","ts":$ts,"state":"down"}"""));
+
+        Assert.Null(reading.Id);
+        Assert.Equal(KeyOf("j2-s-9", TelemetryChannel.State), reading.Key);
+    }
+
+    [Fact]
     public void An_id_of_128_chars_is_accepted()
     {
         var id = new string('x', 128);
-        Assert.Equal(id, SingleReading(Parse(OutputTopic, $$"""{"id":"{{id}}","ts":$ts,"good":5}""")).Id);
+        Assert.Equal(KeyOf(id), SingleReading(Parse(OutputTopic, $$"""{"id":"{{id}}","ts":$ts,"good":5}""")).Key);
     }
 
     [Fact]
@@ -54,7 +64,7 @@ public class CommonFieldTests
     public void An_id_of_128_chars_written_as_escapes_is_accepted()
     {
         var escaped = string.Concat(Enumerable.Repeat("\\u0041", 128));
-        Assert.Equal(new string('A', 128), SingleReading(Parse(OutputTopic, $$"""{"id":"{{escaped}}","ts":$ts,"good":5}""")).Id);
+        Assert.Equal(KeyOf(new string('A', 128)), SingleReading(Parse(OutputTopic, $$"""{"id":"{{escaped}}","ts":$ts,"good":5}""")).Key);
     }
 
     [Fact]
@@ -64,17 +74,17 @@ public class CommonFieldTests
     [Fact]
     public void Id_length_counts_utf16_chars_so_64_emoji_fit_and_65_do_not()
     {
-        Assert.Equal(string.Concat(Enumerable.Repeat("😀", 64)), SingleReading(Parse(OutputTopic, $$"""{"id":"{{string.Concat(Enumerable.Repeat("😀", 64))}}","ts":$ts,"good":5}""")).Id);
+        Assert.Equal(KeyOf(string.Concat(Enumerable.Repeat("😀", 64))), SingleReading(Parse(OutputTopic, $$"""{"id":"{{string.Concat(Enumerable.Repeat("😀", 64))}}","ts":$ts,"good":5}""")).Key);
         Rejected($$"""{"id":"{{string.Concat(Enumerable.Repeat("😀", 65))}}","ts":$ts,"good":5}""", RejectionCodes.SchemaViolation, "id");
     }
 
     [Fact]
     public void Escapes_in_an_id_are_decoded() =>
-        Assert.Equal("A-é-😀\"", SingleReading(Parse(OutputTopic, """{"id":"\u0041-\u00e9-\ud83d\ude00\"","ts":$ts,"good":5}""")).Id);
+        Assert.Equal(KeyOf("A-é-😀\""), SingleReading(Parse(OutputTopic, """{"id":"\u0041-\u00e9-\ud83d\ude00\"","ts":$ts,"good":5}""")).Key);
 
     [Fact]
     public void A_unicode_id_is_kept_as_sent() =>
-        Assert.Equal("批次-7", SingleReading(Parse(OutputTopic, """{"id":"批次-7","ts":$ts,"good":5}""")).Id);
+        Assert.Equal(KeyOf("批次-7"), SingleReading(Parse(OutputTopic, """{"id":"批次-7","ts":$ts,"good":5}""")).Key);
 
     // ts
 
@@ -249,7 +259,7 @@ public class CommonFieldTests
 
     [Fact]
     public void With_duplicate_keys_the_last_one_wins() =>
-        Assert.Equal("second", SingleReading(Parse(OutputTopic, """{"id":"first","id":"second","ts":$ts,"good":5}""")).Id);
+        Assert.Equal(KeyOf("second"), SingleReading(Parse(OutputTopic, """{"id":"first","id":"second","ts":$ts,"good":5}""")).Key);
 
     [Fact]
     public void A_bad_value_overwritten_by_a_good_one_is_accepted() =>
@@ -276,7 +286,7 @@ public class CommonFieldTests
     {
         var reading = SingleReading(Parse(OutputTopic, """{"x":{"a":[1,{"b":null}],"c":"d"},"id":"a","y":[],"ts":$ts,"z":"\ud800","good":5,"NaN":1e999}"""));
 
-        Assert.Equal(("a", 5L), (reading.Id, reading.Good));
+        Assert.Equal((KeyOf("a"), 5L), (reading.Key, reading.Good));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public class HostileInputTests
 
     [Fact]
     public void A_utf8_byte_order_mark_is_ignored() =>
-        Assert.Equal("a", SingleReading(Parse(OutputTopic, Bytes(new byte[] { 0xEF, 0xBB, 0xBF }, """{"id":"a","ts":$ts,"good":1}"""))).Id);
+        Assert.Equal(KeyOf("a"), SingleReading(Parse(OutputTopic, Bytes(new byte[] { 0xEF, 0xBB, 0xBF }, """{"id":"a","ts":$ts,"good":1}"""))).Key);
 
     [Fact]
     public void A_utf16_payload_is_malformed() =>
@@ -211,7 +211,7 @@ public class HostileInputTests
         var payload = Padded(TelemetryParser.MaxPayloadBytes);
 
         Assert.Equal(262_144, payload.Length);
-        Assert.Equal("big", SingleReading(Parse(OutputTopic, payload)).Id);
+        Assert.Equal(KeyOf("big"), SingleReading(Parse(OutputTopic, payload)).Key);
     }
 
     [Fact]
@@ -324,7 +324,7 @@ public class HostileInputTests
         var at = Array.IndexOf(bytes, (byte)0xF0) + split;
         var sequence = Split(bytes, at);
 
-        Assert.Equal("😀", SingleReading(Parser().Parse(OutputTopic, sequence)).Id);
+        Assert.Equal(KeyOf("😀"), SingleReading(Parser().Parse(OutputTopic, sequence)).Key);
     }
 
     [Theory]

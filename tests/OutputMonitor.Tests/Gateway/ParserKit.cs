@@ -56,6 +56,9 @@ internal static class ParserKit
         return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
     }
 
+    /// <summary>The key a reading of <paramref name="id"/> carries (output channel unless told).</summary>
+    public static ulong KeyOf(string id, TelemetryChannel channel = TelemetryChannel.Output) => Reading.KeyOf(channel, id);
+
     public static Reading SingleReading(TelemetryMessage message)
     {
         Assert.True(message.Rejections.Count == 0, message.Rejections.Count == 0 ? null : $"unexpected rejection: {message.Rejections[0]}");

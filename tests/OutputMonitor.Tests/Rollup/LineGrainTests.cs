@@ -64,6 +64,30 @@ public sealed class LineGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Readings_are_deduped_by_their_key()
+    {
+        var reading = new Reading { Key = 42, Timestamp = Noon.ToUnixTimeMilliseconds(), Channel = TelemetryChannel.Output, Good = 5 };
+
+        var result = await _cluster.IngestAsync("ent-1", "p1", reading, reading with { Good = 6 }, reading with { Key = 43 });
+
+        Assert.Equal(new IngestResult { Accepted = 2, Duplicates = 1 }, result);
+        Assert.Equal(10, (await _cluster.SnapshotAsync("line:ent-1/p1")).Today.Good);
+    }
+
+    [Fact]
+    public async Task A_reading_of_an_older_gateway_with_an_id_and_no_key_is_deduped_against_one_with_the_key()
+    {
+        var older = new Reading { Id = "m-1", Timestamp = Noon.ToUnixTimeMilliseconds(), Channel = TelemetryChannel.Output, Good = 5 };
+
+        var first = await _cluster.IngestAsync("ent-1", "p1", older, Reading.Output("m-1", Noon, good: 5));
+        var second = await _cluster.IngestAsync("ent-1", "p1", Reading.Output("m-2", Noon, good: 4), older with { Id = "m-2" });
+
+        Assert.Equal(new IngestResult { Accepted = 1, Duplicates = 1 }, first);
+        Assert.Equal(new IngestResult { Accepted = 1, Duplicates = 1 }, second);
+        Assert.Equal(9, (await _cluster.SnapshotAsync("line:ent-1/p1")).Today.Good);
+    }
+
+    [Fact]
     public async Task An_unknown_line_takes_nothing()
     {
         var result = await _cluster.IngestAsync("ent-1", "nope", Reading.Output("m-1", Noon, good: 5));

@@ -54,7 +54,7 @@ public class RandomizedRollupTests
 
         // The expectation: each distinct (line, channel, id) once, at its plant day in Shanghai.
         var zone = PlantCalendar.GetZone("Asia/Shanghai");
-        foreach (var (line, reading) in sent.DistinctBy(s => (s.Line.Scope, s.Reading.Channel, s.Reading.Id)))
+        foreach (var (line, reading) in sent.DistinctBy(s => (s.Line.Scope, s.Reading.Key)))
         {
             var day = PlantCalendar.LocalDate(reading.Timestamp, zone);
             var totals = new Totals(reading.Good, reading.Scrap, reading.Tons, (reading.Good * line.Line!.UnitValueCny) ?? 0m);
@@ -66,7 +66,7 @@ public class RandomizedRollupTests
         }
 
         var today = DateOnly.FromDateTime(Now.DateTime);
-        Assert.True(sent.Count > sent.DistinctBy(s => (s.Line.Scope, s.Reading.Channel, s.Reading.Id)).Count(), "the stream must hold duplicates");
+        Assert.True(sent.Count > sent.DistinctBy(s => (s.Line.Scope, s.Reading.Key)).Count(), "the stream must hold duplicates");
         foreach (var scope in index.Configs.Keys)
         {
             var grain = cluster.Grains.GetScopeGrain(scope);

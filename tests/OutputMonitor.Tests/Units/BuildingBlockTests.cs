@@ -125,7 +125,7 @@ public class DedupeWindowTests
     public void An_id_is_forgotten_only_after_the_whole_window()
     {
         var window = new DedupeWindow();
-        var hash = DedupeWindow.Hash(TelemetryChannel.Output, "m-1");
+        var hash = Reading.KeyOf(TelemetryChannel.Output, "m-1");
         Assert.True(window.TryAdd(hash, 10 * Hour + 59 * 60_000));
 
         window.Expire(10 * Hour + 59 * 60_000 + 24 * Hour - 1, TimeSpan.FromHours(24), 1_000_000);
@@ -141,18 +141,18 @@ public class DedupeWindowTests
         var window = new DedupeWindow();
         for (var i = 0; i < 10; i++)
         {
-            window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"old-{i}"), 0);
+            window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, $"old-{i}"), 0);
         }
 
         for (var i = 0; i < 10; i++)
         {
-            window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"new-{i}"), Hour);
+            window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, $"new-{i}"), Hour);
         }
 
         window.Expire(Hour, TimeSpan.FromHours(24), maxIds: 15);
         Assert.Equal(10, window.Count);
         Assert.Equal(10, window.EvictedEarly);
-        Assert.False(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "new-3"), Hour));
+        Assert.False(window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, "new-3"), Hour));
     }
 
     [Fact]
@@ -176,8 +176,8 @@ public class DedupeWindowTests
         Assert.Equal([16 * 1024, 3 * 1024], window.Archived.Select(c => c.Count));
         Assert.Equal(544, Assert.Single(window.Segments).Hashes.Count);
         Assert.Equal(20_000, window.Count);
-        Assert.False(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-0"), 10 * Hour));
-        Assert.False(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-19000"), 10 * Hour));
+        Assert.False(window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, "a-0"), 10 * Hour));
+        Assert.False(window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, "a-19000"), 10 * Hour));
     }
 
     [Fact]
@@ -194,8 +194,8 @@ public class DedupeWindowTests
         }
 
         Assert.Equal(3_000, reloaded.Count);
-        Assert.False(reloaded.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-5"), 10 * Hour));
-        Assert.True(reloaded.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "a-3000"), 10 * Hour));
+        Assert.False(reloaded.TryAdd(Reading.KeyOf(TelemetryChannel.Output, "a-5"), 10 * Hour));
+        Assert.True(reloaded.TryAdd(Reading.KeyOf(TelemetryChannel.Output, "a-3000"), 10 * Hour));
     }
 
     [Fact]
@@ -212,14 +212,14 @@ public class DedupeWindowTests
         Assert.Equal([0L], dropped);
         Assert.Empty(window.Archived);
         Assert.Equal(10, window.Count);
-        Assert.True(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, "old-1"), 35 * Hour));
+        Assert.True(window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, "old-1"), 35 * Hour));
     }
 
     private static void Add(DedupeWindow window, string prefix, int count, long now)
     {
         for (var i = 0; i < count; i++)
         {
-            Assert.True(window.TryAdd(DedupeWindow.Hash(TelemetryChannel.Output, $"{prefix}-{i}"), now));
+            Assert.True(window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, $"{prefix}-{i}"), now));
         }
     }
 
@@ -239,7 +239,7 @@ public class DedupeWindowTests
 
     [Fact]
     public void Channel_and_id_both_make_the_hash() =>
-        Assert.NotEqual(DedupeWindow.Hash(TelemetryChannel.Output, "a"), DedupeWindow.Hash(TelemetryChannel.State, "a"));
+        Assert.NotEqual(Reading.KeyOf(TelemetryChannel.Output, "a"), Reading.KeyOf(TelemetryChannel.State, "a"));
 }
 
 public class PlantCalendarTests
