@@ -189,9 +189,11 @@ internal sealed partial class IngestionPipeline(
     private async Task<List<DeadLetter>> IngestLineAsync(string enterprise, string line, LineWork work, CancellationToken cancellationToken)
     {
         var grain = grains.GetLineGrain(enterprise, line);
-        for (var offset = 0; offset < work.Readings.Count; offset += _options.MaxReadingsPerCall)
+        var readings = work.Readings;
+        for (var offset = 0; offset < readings.Count; offset += _options.MaxReadingsPerCall)
         {
-            var chunk = work.Readings.GetRange(offset, Math.Min(_options.MaxReadingsPerCall, work.Readings.Count - offset));
+            // Mostly one call takes them all: no copy then.
+            var chunk = readings.Count <= _options.MaxReadingsPerCall ? readings : readings.GetRange(offset, Math.Min(_options.MaxReadingsPerCall, readings.Count - offset));
             var result = await RetryAsync(() => grain.IngestAsync(chunk), cancellationToken);
             if (result.UnknownLine)
             {
