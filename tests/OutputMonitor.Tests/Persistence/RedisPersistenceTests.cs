@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using OutputMonitor.Registry;
 using OutputMonitor.Scopes;
+using OutputMonitor.Snapshots;
 using OutputMonitor.Telemetry;
 using OutputMonitor.Tests.Support;
 using StackExchange.Redis;
@@ -46,6 +47,40 @@ public sealed class RedisPersistenceTests(RedisServer redis) : IClassFixture<Red
         Assert.Equal((10, 10), (again.Accepted, again.Duplicates));
         await second.FlushAsync();
         Assert.Equal(expectedGood + Enumerable.Range(100, 10).Sum(), (await second.SnapshotAsync("enterprise:ent-1")).Today.Good);
+    }
+
+    [Fact]
+    public async Task Archived_history_chunks_come_back_from_redis_after_a_silo_restart()
+    {
+        await redis.FlushAllAsync();
+        var serviceId = $"history-{Guid.NewGuid():N}";
+        var time = new FakeTimeProvider(Now);
+        var from = Now.AddDays(-1);
+        var to = Now.AddMinutes(5);
+        List<HistoryPoint> lineMinutes, enterpriseHours;
+        await using (var first = await MonitorCluster.StartAsync(TestRegistry.Small(), time, redis.ConnectionString, serviceId))
+        {
+            // 20 hours at one reading every 5 minutes: most of the minute ranges close.
+            await first.IngestAsync("ent-1", "p1", [.. Enumerable.Range(0, 240).Select(i => Reading.Output($"h-{i}", Now.AddMinutes(-5 * i), good: i + 1))]);
+            await first.FlushAsync();
+            time.Advance(TimeSpan.FromMinutes(2));
+            var line = first.Grains.GetLineGrain("ent-1", "p1");
+            await line.IngestAsync([Reading.Output("tick", time.GetUtcNow(), good: 1)]);
+            await first.FlushAsync();
+            await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+            await Eventually.HoldsAsync(
+                () => Task.FromResult(connection.GetServer(redis.ConnectionString).Keys(pattern: "*history-m-*").Any()),
+                TimeSpan.FromSeconds(10),
+                () => "history chunks stored in Redis");
+            lineMinutes = [.. (await line.GetHistoryAsync(HistoryStep.Minute, from, to))!.Points];
+            enterpriseHours = [.. (await first.Grains.GetGrain<IAggregateGrain>("enterprise:ent-1").GetHistoryAsync(HistoryStep.Hour, from, to))!.Points];
+        }
+
+        await using var second = await MonitorCluster.StartAsync(TestRegistry.Small(), time, redis.ConnectionString, serviceId);
+        Assert.Equal(241, lineMinutes.Count);
+        Assert.Equal(lineMinutes, (await second.Grains.GetLineGrain("ent-1", "p1").GetHistoryAsync(HistoryStep.Minute, from, to))!.Points);
+        Assert.Equal(enterpriseHours, (await second.Grains.GetGrain<IAggregateGrain>("enterprise:ent-1").GetHistoryAsync(HistoryStep.Hour, from, to))!.Points);
+        Assert.Equal(Enumerable.Range(1, 240).Sum() + 1, enterpriseHours.Sum(p => p.Good));
     }
 
     [Fact]
