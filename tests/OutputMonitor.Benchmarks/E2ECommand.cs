@@ -233,7 +233,7 @@ internal static class E2ECommand
         {
         }
 
-        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {model}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; workstation GC (bench, silo), gateway: its own defaults");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} logical cores, {model}; {RuntimeInformation.OSDescription}; .NET {Environment.Version}; {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB; {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC (bench, silo), gateway: its own (server)");
     }
 
     private sealed record RawResult(TimeSpan Wall, TimeSpan PublishDone, double MessagesPerSecond, string Cpu);
