@@ -91,7 +91,7 @@ internal static class BenchHosts
     {
         services.AddLogging(logging => logging
             .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error) // "not running with ServerGC": by choice here
+            .AddFilter("Orleans.Runtime.Silo", LogLevel.Error) // startup notices (e.g. "not running with ServerGC" when a run overrides the GC)
             .AddFilter("Orleans.Runtime.Watchdog", LogLevel.Error) // misreads its clock when several silos share a process
             .AddFilter((_, _, level) => !_quiet && level >= LogLevel.Warning)
             .AddSimpleConsole(console => console.SingleLine = true));
