@@ -300,13 +300,7 @@ internal static class BreakdownCommand
 
             state.Dedupe.Expire(now, retention.DedupeWindow, retention.MaxDedupeIdsPerLine);
             var today = PlantCalendar.LocalDate(now, zone).DayNumber;
-            var (minMinute, minHour, minDay) = (
-                BucketSet.MinuteOf(now - (long)retention.MinuteRetention.TotalMilliseconds),
-                BucketSet.HourOf(now - (long)retention.HourRetention.TotalMilliseconds),
-                today - (int)retention.DayRetention.TotalDays);
-            state.Buckets.Prune(minMinute, minHour, minDay);
-            state.Recent.Prune(minMinute, minHour, minDay);
-            HistoryArchive.Expire(state, minMinute, minHour, minDay);
+            HistoryArchive.Prune(state, now, today, retention);
 
             HistoryArchive.PlanFolds(state, now, today);
             foreach (var (key, content) in state.Folding.ToList())

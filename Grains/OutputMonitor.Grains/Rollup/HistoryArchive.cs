@@ -123,6 +123,20 @@ internal sealed partial class HistoryArchive(IGrainStorage storage, GrainId grai
     }
 
     /// <summary>
+    /// Drops what is past retention: buckets from the whole history and from the recent set, and the
+    /// chunks wholly past it, which are returned, to be removed from storage.
+    /// </summary>
+    public static List<HistoryChunkKey> Prune(RollupState state, long nowMilliseconds, int today, RollupOptions retention)
+    {
+        var minMinute = BucketSet.MinuteOf(nowMilliseconds - (long)retention.MinuteRetention.TotalMilliseconds);
+        var minHour = BucketSet.HourOf(nowMilliseconds - (long)retention.HourRetention.TotalMilliseconds);
+        var minDay = today - (int)retention.DayRetention.TotalDays;
+        state.Buckets.Prune(minMinute, minHour, minDay);
+        state.Recent.Prune(minMinute, minHour, minDay);
+        return Expire(state, minMinute, minHour, minDay);
+    }
+
+    /// <summary>
     /// Forgets the chunks wholly past retention (the buckets themselves are pruned from the
     /// history by <see cref="BucketSet.Prune"/>); returns them, to be removed from storage once
     /// the state no longer names them.
@@ -166,23 +180,29 @@ internal sealed partial class HistoryArchive(IGrainStorage storage, GrainId grai
     private static bool Plan<TKey>(RollupState state, HistoryResolution resolution, Dictionary<TKey, Totals> recent, long closedBefore)
         where TKey : struct, IConvertible
     {
-        HashSet<HistoryChunkKey>? chunks = null;
+        Dictionary<HistoryChunkKey, List<TKey>>? closed = null;
         foreach (var bucket in recent.Keys)
         {
-            var key = HistoryChunkKey.Of(resolution, Convert.ToInt64(bucket, CultureInfo.InvariantCulture));
+            var key = HistoryChunkKey.Of(resolution, bucket.ToInt64(CultureInfo.InvariantCulture));
             if (key.EndBucket <= closedBefore && !state.Folding.ContainsKey(key))
             {
-                (chunks ??= []).Add(key);
+                closed ??= [];
+                if (!closed.TryGetValue(key, out var buckets))
+                {
+                    closed[key] = buckets = [];
+                }
+
+                buckets.Add(bucket);
             }
         }
 
-        if (chunks is null)
+        if (closed is null)
         {
             return false;
         }
 
         var whole = Resolution(state.Buckets, resolution);
-        foreach (var key in chunks)
+        foreach (var (key, buckets) in closed)
         {
             var content = new HistoryChunk { Generation = state.HistoryChunks.GetValueOrDefault(key) + 1 };
             for (var bucket = key.FirstBucket; bucket < key.EndBucket; bucket++)
@@ -194,7 +214,7 @@ internal sealed partial class HistoryArchive(IGrainStorage storage, GrainId grai
             }
 
             state.Folding[key] = content;
-            foreach (var bucket in recent.Keys.Where(b => HistoryChunkKey.Of(resolution, Convert.ToInt64(b, CultureInfo.InvariantCulture)) == key).ToList())
+            foreach (var bucket in buckets)
             {
                 recent.Remove(bucket);
             }

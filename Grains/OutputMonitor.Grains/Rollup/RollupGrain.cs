@@ -371,13 +371,7 @@ public abstract partial class RollupGrain<TState> : Grain, IScopeGrain, IReminda
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var today = PlantCalendar.LocalDate(now, Zone).DayNumber;
-        var (minMinute, minHour, minDay) = (
-            BucketSet.MinuteOf(nowMs - (long)Options.MinuteRetention.TotalMilliseconds),
-            BucketSet.HourOf(nowMs - (long)Options.HourRetention.TotalMilliseconds),
-            today - (int)Options.DayRetention.TotalDays);
-        State.Buckets.Prune(minMinute, minHour, minDay);
-        State.Recent.Prune(minMinute, minHour, minDay);
-        if (HistoryArchive.Expire(State, minMinute, minHour, minDay) is { Count: > 0 } expired)
+        if (HistoryArchive.Prune(State, nowMs, today, Options) is { Count: > 0 } expired)
         {
             _ = History.RemoveAsync(expired);
         }
