@@ -25,6 +25,7 @@ internal static class DashboardCommand
         Console.WriteLine($"dashboard: {load.Describe()}, measured {measure.TotalSeconds} s");
 
         await using var product = await OneProcessProduct.StartAsync(load.Registry, options);
+        Console.WriteLine($"broker: {product.BrokerName}");
 
         // 1. Baseline: the same publishers and rate through the same broker to a plain subscriber, on
         //    topics the gateway ignores (outside om/v1/), before the product gets any load.
@@ -36,7 +37,7 @@ internal static class DashboardCommand
             {
                 var now = Stopwatch.GetTimestamp();
                 var id = JsonDocument.Parse(e.ApplicationMessage.Payload).RootElement.GetProperty("id").GetString()!;
-                raw.Add("mqtt: publish → embedded broker → plain subscriber (baseline)", rawLog.TicksOfMessage(long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)), now);
+                raw.Add(product.BrokerPid is null ? "mqtt: publish → embedded broker → plain subscriber (baseline)" : "mqtt: publish → mosquitto → plain subscriber (baseline)", rawLog.TicksOfMessage(long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)), now);
                 return Task.CompletedTask;
             };
             await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("bench/raw/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
@@ -51,11 +52,14 @@ internal static class DashboardCommand
         await using var dashboards = await DashboardLoad.ConnectAsync(load, product.HttpPort, log, latencies);
 
         var cpuBefore = ProcessSample.Take();
+        var brokerCpu = product.BrokerPid is { } brokerPid ? new ProcSet(("mosquitto", brokerPid)) : null;
+        var brokerBefore = brokerCpu?.Sample();
         var clock = Stopwatch.StartNew();
         latencies.From = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency);
         var sent = await DashboardLoad.PublishAsync(load, product.MqttPort, warmup + measure, log, "om/v1/");
         var wall = clock.Elapsed;
         var cpu = ProcessSample.Take().Since(cpuBefore);
+        var brokerCores = brokerCpu is null ? string.Empty : $"; mosquitto {brokerCpu.Describe(brokerBefore!.Value, brokerCpu.Sample(), wall)} cores";
 
         // Every subscribed enterprise must end at exactly what was published to it.
         var enterprises = dashboards.Scopes.Where(s => s.StartsWith("enterprise:", StringComparison.Ordinal)).ToList();
@@ -66,7 +70,7 @@ internal static class DashboardCommand
         var drained = drain.Elapsed;
 
         Console.WriteLine();
-        Console.WriteLine($"published {sent:N0} messages in {wall.TotalSeconds:0.0} s = {sent / wall.TotalSeconds:N0} msg/s; process CPU {cpu.CoresUsed:0.00} cores, GC pause {cpu.GcPausePercent:0.0} %, working set {Environment.WorkingSet / (1 << 20):N0} MiB");
+        Console.WriteLine($"published {sent:N0} messages in {wall.TotalSeconds:0.0} s = {sent / wall.TotalSeconds:N0} msg/s; process CPU {cpu.CoresUsed:0.00} cores, GC pause {cpu.GcPausePercent:0.0} %, working set {Environment.WorkingSet / (1 << 20):N0} MiB{brokerCores}");
         Console.WriteLine($"final snapshots equal what was published, for every subscribed enterprise: {(exact ? "yes" : "NO")} ({drained.TotalSeconds:0.0} s after the last publish)");
         Console.WriteLine();
         Console.WriteLine("| path | samples | p50 ms | p90 ms | p99 ms | max ms |");

@@ -10,20 +10,35 @@ namespace OutputMonitor.Benchmarks;
 /// The one-process product (<c>AddOutputMonitorWeb</c>: co-hosted silo with the in-process store, the
 /// embedded broker, the gateway and the web app on Kestrel, simulator off) in this process, on free
 /// loopback ports, with a generated registry. Command-line options <c>--receive-maximum</c>,
-/// <c>--partitions</c> and <c>--push-interval</c> set the product's own settings.
+/// <c>--partitions</c> and <c>--push-interval</c> set the product's own settings; <c>--broker mosquitto</c>
+/// starts a mosquitto child instead and points the product at it (<c>Mqtt:Host</c>), as a deployment
+/// with an external broker runs.
 /// </summary>
-internal sealed class OneProcessProduct(WebApplication app, string registryFile, int httpPort, int mqttPort) : IAsyncDisposable
+internal sealed class OneProcessProduct(WebApplication app, string registryFile, int httpPort, int mqttPort, Mosquitto? mosquitto) : IAsyncDisposable
 {
     public int HttpPort => httpPort;
 
     public int MqttPort => mqttPort;
+
+    /// <summary>Which broker the product and the load use: "embedded broker" or mosquitto's version.</summary>
+    public string BrokerName => mosquitto is { } external ? $"{external.Version} (pid {external.Pid}, external)" : "embedded broker (MQTTnet.Server, in process)";
+
+    /// <summary>The external broker's process, if any (for its CPU).</summary>
+    public int? BrokerPid => mosquitto?.Pid;
 
     public static async Task<OneProcessProduct> StartAsync(GeneratedRegistry registry, CommandLine options)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-bench-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry.Document));
         var httpPort = BenchHosts.FreeLoopbackPort();
-        var mqttPort = BenchHosts.FreeLoopbackPort();
+        var broker = options.Text("broker") ?? "embedded";
+        if (broker is not ("embedded" or "mosquitto"))
+        {
+            throw new ArgumentException($"--broker is embedded or mosquitto, not '{broker}'");
+        }
+
+        var mosquitto = broker == "mosquitto" ? await Mosquitto.StartAsync() : null;
+        var mqttPort = mosquitto?.Port ?? BenchHosts.FreeLoopbackPort();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", Args = [] });
         builder.Configuration.Sources.Clear();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -35,6 +50,11 @@ internal sealed class OneProcessProduct(WebApplication app, string registryFile,
             ["Orleans:SiloPort"] = BenchHosts.FreeLoopbackPort().ToString(),
             ["Orleans:GatewayPort"] = BenchHosts.FreeLoopbackPort().ToString(),
         });
+        if (mosquitto is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([new("Mqtt:Host", "127.0.0.1")]);
+        }
+
         foreach (var (option, key) in new[] { ("receive-maximum", "Mqtt:ReceiveMaximum"), ("partitions", "Gateway:Partitions"), ("push-interval", "Rollup:PushInterval") })
         {
             if (options.Text(option) is { } value)
@@ -50,7 +70,7 @@ internal sealed class OneProcessProduct(WebApplication app, string registryFile,
         var app = builder.Build();
         app.MapOutputMonitorWeb();
         await app.StartAsync();
-        return new OneProcessProduct(app, registryFile, httpPort, mqttPort);
+        return new OneProcessProduct(app, registryFile, httpPort, mqttPort, mosquitto);
     }
 
     public async ValueTask DisposeAsync()
@@ -58,5 +78,9 @@ internal sealed class OneProcessProduct(WebApplication app, string registryFile,
         await app.StopAsync();
         await app.DisposeAsync();
         File.Delete(registryFile);
+        if (mosquitto is not null)
+        {
+            await mosquitto.DisposeAsync();
+        }
     }
 }
