@@ -11,8 +11,8 @@ namespace OutputMonitor.Benchmarks;
 /// embedded broker, the gateway and the web app on Kestrel, simulator off) in this process, on free
 /// loopback ports, with a generated registry. Command-line options <c>--receive-maximum</c>,
 /// <c>--partitions</c> and <c>--push-interval</c> set the product's own settings; <c>--broker mosquitto</c>
-/// starts a mosquitto child instead and points the product at it (<c>Mqtt:Host</c>), as a deployment
-/// with an external broker runs.
+/// starts a mosquitto child instead of the embedded broker and points the product at it (<c>Mqtt:Host</c>),
+/// as a deployment with an external broker runs (<c>--broker embedded</c>: the one-command start's).
 /// </summary>
 internal sealed class OneProcessProduct(WebApplication app, string registryFile, int httpPort, int mqttPort, Mosquitto? mosquitto) : IAsyncDisposable
 {
@@ -26,12 +26,12 @@ internal sealed class OneProcessProduct(WebApplication app, string registryFile,
     /// <summary>The external broker's process, if any (for its CPU).</summary>
     public int? BrokerPid => mosquitto?.Pid;
 
-    public static async Task<OneProcessProduct> StartAsync(GeneratedRegistry registry, CommandLine options)
+    public static async Task<OneProcessProduct> StartAsync(GeneratedRegistry registry, CommandLine options, string defaultBroker)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-bench-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry.Document));
         var httpPort = BenchHosts.FreeLoopbackPort();
-        var broker = options.Text("broker") ?? "embedded";
+        var broker = options.Text("broker") ?? defaultBroker;
         if (broker is not ("embedded" or "mosquitto"))
         {
             throw new ArgumentException($"--broker is embedded or mosquitto, not '{broker}'");

@@ -31,7 +31,7 @@ internal static class SoakCommand
         var exceptions = new ExceptionTally();
         Console.WriteLine($"soak: {load.Describe()}, then {minutes} min in rows of {interval.TotalSeconds} s");
 
-        await using var product = await OneProcessProduct.StartAsync(load.Registry, options);
+        await using var product = await OneProcessProduct.StartAsync(load.Registry, options, defaultBroker: "embedded");
         var log = new PublishLog();
         var latencies = new Latencies();
         await using var dashboards = await DashboardLoad.ConnectAsync(load, product.HttpPort, log, latencies);
