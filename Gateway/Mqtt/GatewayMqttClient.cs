@@ -6,10 +6,13 @@ using OutputMonitor.Telemetry;
 
 namespace OutputMonitor.Gateway.Mqtt;
 
-/// <summary>The gateway's one MQTT connection: received on by the ingestion service, published on for dead letters.</summary>
+/// <summary>
+/// The gateway's one MQTT connection: received on by the ingestion service, published on for dead
+/// letters. Its TCP reads are buffered (<see cref="BufferedMqttChannel"/>): it takes every message.
+/// </summary>
 public sealed class GatewayMqttClient : IDisposable
 {
-    public IMqttClient Client { get; } = new MqttClientFactory().CreateMqttClient();
+    public IMqttClient Client { get; } = BufferedClientAdapterFactory.CreateClient();
 
     public void Dispose() => Client.Dispose();
 }

@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Adapter;
+using MQTTnet.Channel;
+using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Formatter;
+using MQTTnet.Implementations;
+using MQTTnet.Packets;
+using MQTTnet.Protocol;
+using OutputMonitor.Gateway.Mqtt;
+
+namespace OutputMonitor.Tests.Gateway;
+
+/// <summary>
+/// The gateway's read-ahead channel, over a real loopback TCP connection: MQTTnet's own packet
+/// reader must get every packet whole and in order, however the bytes arrive and wherever a packet
+/// crosses the end of the buffer, exactly as over the plain channel.
+/// </summary>
+public sealed class BufferedMqttChannelTests
+{
+    [Theory]
+    [InlineData(16)] // far smaller than a packet: every packet crosses refills
+    [InlineData(61)] // an odd size: packets end at every offset of the buffer
+    [InlineData(BufferedMqttChannel.DefaultBufferSize)]
+    public async Task Packets_sent_in_one_write_are_read_whole_and_in_order(int bufferSize)
+    {
+        var packets = Enumerable.Range(0, 300).Select(i => Publish($"om/v1/e/line-{i % 7}/output", $"{{\"id\":\"m{i}\",\"good\":{i}}}", (ushort)(i + 1))).ToList();
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), bufferSize));
+
+        await connection.Server.WriteAsync(packets.SelectMany(Encode).ToArray());
+
+        foreach (var expected in packets)
+        {
+            AssertSame(expected, await connection.ReceiveAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_packet_sent_a_byte_at_a_time_is_read_whole()
+    {
+        var packet = Publish("om/v1/joincare/api-line-2/output", "{\"id\":\"slow\",\"good\":7}", 42);
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), 32));
+
+        var receive = connection.ReceiveAsync();
+        foreach (var b in Encode(packet))
+        {
+            await connection.Server.WriteAsync(new[] { b });
+            await connection.Server.FlushAsync();
+        }
+
+        AssertSame(packet, await receive);
+    }
+
+    [Fact]
+    public async Task A_payload_larger_than_the_buffer_is_read_whole_between_small_packets()
+    {
+        var big = Publish("om/v1/hnic/boke-vessel/shipment", new string('x', 300 * 1024), 2);
+        var packets = new[] { Publish("om/v1/a/b/state", "{\"state\":\"running\"}", 1), big, Publish("om/v1/a/b/state", "{\"state\":\"down\"}", 3) };
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), 1024));
+
+        await connection.Server.WriteAsync(packets.SelectMany(Encode).ToArray());
+
+        foreach (var expected in packets)
+        {
+            AssertSame(expected, await connection.ReceiveAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_connection_closed_after_a_packet_reads_as_closed_as_over_the_plain_channel()
+    {
+        var packet = Publish("om/v1/a/b/output", "{\"good\":1}", 9);
+        var outcomes = new List<string>();
+        foreach (var buffered in new[] { false, true })
+        {
+            await using var connection = await Loopback.ConnectAsync(stream => buffered ? new BufferedMqttChannel(Plain(stream), 64) : Plain(stream));
+            await connection.Server.WriteAsync(Encode(packet));
+            connection.CloseServer();
+
+            AssertSame(packet, await connection.ReceiveAsync());
+            outcomes.Add(await OutcomeAsync(connection.ReceiveAsync()));
+        }
+
+        Assert.Equal(outcomes[0], outcomes[1]);
+    }
+
+    [Fact]
+    public async Task A_packet_cut_off_by_a_closed_connection_is_not_delivered()
+    {
+        var bytes = Encode(Publish("om/v1/a/b/output", "{\"good\":1}", 9));
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), 64));
+
+        await connection.Server.WriteAsync(bytes.AsMemory(0, bytes.Length - 3));
+        connection.CloseServer();
+
+        Assert.NotEqual("packet", await OutcomeAsync(connection.ReceiveAsync()));
+    }
+
+    [Fact]
+    public void The_factory_raises_the_socket_buffers_above_mqttnets_8_kb()
+    {
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1883).WithProtocolVersion(MqttProtocolVersion.V500).Build();
+        var tcp = Assert.IsType<MqttClientTcpOptions>(options.ChannelOptions);
+        Assert.Equal(8192, tcp.BufferSize);
+
+        using var adapter = new BufferedClientAdapterFactory().CreateClientAdapter(options, null!, MqttNetNullLogger.Instance);
+
+        Assert.Equal(BufferedClientAdapterFactory.SocketBufferSize, tcp.BufferSize);
+        Assert.IsType<MqttChannelAdapter>(adapter);
+    }
+
+    private static async Task<string> OutcomeAsync(Task<MqttPacket?> receive)
+    {
+        try
+        {
+            return await receive is null ? "null" : "packet";
+        }
+        catch (Exception ex)
+        {
+            return ex.GetType().Name;
+        }
+    }
+
+    private static MqttTcpChannel Plain(NetworkStream stream) =>
+        new(stream, stream.Socket.LocalEndPoint!, stream.Socket.RemoteEndPoint!, null!);
+
+    private static MqttPublishPacket Publish(string topic, string payload, ushort id) => new()
+    {
+        Topic = topic,
+        Payload = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(payload)),
+        QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce,
+        PacketIdentifier = id,
+    };
+
+    private static byte[] Encode(MqttPublishPacket packet) => Formatter().Encode(packet).ToArray();
+
+    private static MqttPacketFormatterAdapter Formatter() => new(MqttProtocolVersion.V500, new MqttBufferWriter(4096, 1024 * 1024));
+
+    private static void AssertSame(MqttPublishPacket expected, MqttPacket? received)
+    {
+        var publish = Assert.IsType<MqttPublishPacket>(received);
+        Assert.Equal(expected.Topic, publish.Topic);
+        Assert.Equal(expected.PacketIdentifier, publish.PacketIdentifier);
+        Assert.Equal(expected.Payload.ToArray(), publish.Payload.ToArray());
+    }
+
+    /// <summary>A loopback TCP connection: the server's stream to write raw bytes, and MQTTnet's packet reader on the client's channel.</summary>
+    private sealed class Loopback(TcpListener listener, TcpClient client, TcpClient server, MqttChannelAdapter adapter) : IAsyncDisposable
+    {
+        public NetworkStream Server { get; } = server.GetStream();
+
+        public static async Task<Loopback> ConnectAsync(Func<NetworkStream, IMqttChannel> channel)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new TcpClient();
+            var accept = listener.AcceptTcpClientAsync();
+            await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
+            var server = await accept;
+            var adapter = new MqttChannelAdapter(channel(client.GetStream()), Formatter(), MqttNetNullLogger.Instance);
+            return new Loopback(listener, client, server, adapter);
+        }
+
+        public Task<MqttPacket?> ReceiveAsync() => adapter.ReceivePacketAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token)!;
+
+        public void CloseServer() => server.Client.Shutdown(SocketShutdown.Send);
+
+        public ValueTask DisposeAsync()
+        {
+            adapter.Dispose();
+            client.Dispose();
+            server.Dispose();
+            listener.Stop();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
