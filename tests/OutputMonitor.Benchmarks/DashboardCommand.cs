@@ -15,9 +15,18 @@ namespace OutputMonitor.Benchmarks;
 /// </summary>
 internal static class DashboardCommand
 {
+    /// <summary>
+    /// The baseline's topics: one level deeper than telemetry, so the gateway's subscription
+    /// (<c>om/v1/+/+/+</c>) does not take them, and under <c>om/v1/</c>, which the embedded broker's
+    /// ACL lets anonymous clients publish to (it refused <c>bench/raw/…</c>, and the baseline was empty).
+    /// </summary>
+    private const string BaselineRoot = "om/v1/bench-raw/";
+
     public static async Task<int> RunAsync(CommandLine options)
     {
-        var load = DashboardLoadSettings.From(options, rate: 10_000, warmupSeconds: 5);
+        // 15 s: the ingest path is cold when the om/v1/ stream starts (the baseline phase does not touch it), and
+        // its first 10 s run code the JIT has not tiered up yet (soak: p99 twice the steady rows in the first interval).
+        var load = DashboardLoadSettings.From(options, rate: 10_000, warmupSeconds: 15);
         var warmup = load.Warmup;
         var measure = TimeSpan.FromSeconds(options.Int("seconds", 20));
 
@@ -40,9 +49,9 @@ internal static class DashboardCommand
                 raw.Add(product.BrokerPid is null ? "mqtt: publish → embedded broker → plain subscriber (baseline)" : "mqtt: publish → mosquitto → plain subscriber (baseline)", rawLog.TicksOfMessage(long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)), now);
                 return Task.CompletedTask;
             };
-            await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("bench/raw/#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(BaselineRoot + "#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
             var rawClock = Stopwatch.StartNew();
-            var rawSent = await DashboardLoad.PublishAsync(load, product.MqttPort, warmup + measure, rawLog, "bench/raw/");
+            var rawSent = await DashboardLoad.PublishAsync(load, product.MqttPort, warmup + measure, rawLog, BaselineRoot);
             Console.WriteLine($"baseline: published {rawSent:N0} messages in {rawClock.Elapsed.TotalSeconds:0.0} s = {rawSent / rawClock.Elapsed.TotalSeconds:N0} msg/s");
         }
 
