@@ -11,19 +11,30 @@ using MQTTnet.Implementations;
 namespace OutputMonitor.Gateway.Mqtt;
 
 /// <summary>
-/// An MQTT channel that reads ahead: MQTTnet reads each packet in pieces (the fixed header, the
-/// length, the body), and on a plain socket each piece is a <c>recv</c> call. With single-reading
-/// messages, that was three calls a message, a fifth of the gateway's CPU. Here one read takes in
-/// whatever the socket holds (many packets under load), and the pieces are served from memory.
-/// Writes go straight through.
+/// An MQTT channel that reads ahead and writes behind. MQTTnet reads each packet in pieces (the
+/// fixed header, the length, the body), and on a plain socket each piece is a <c>recv</c> call: with
+/// single-reading messages, three calls a message, a fifth of the gateway's CPU. Here one read takes
+/// in whatever the socket holds (many packets under load), and the pieces are served from memory.
+/// MQTTnet also sends each packet alone, one <c>send</c> per acknowledgement; here a write is queued
+/// and returns, and one send takes every packet queued meanwhile (the gateway acknowledges a batch
+/// at once). A failed send closes the connection, and the next write throws, so MQTTnet reconnects;
+/// unacknowledged messages come again and are deduplicated.
 /// </summary>
 internal sealed class BufferedMqttChannel(IMqttChannel inner, int bufferSize = BufferedMqttChannel.DefaultBufferSize) : IMqttChannel
 {
     public const int DefaultBufferSize = 64 * 1024;
 
+    /// <summary>Bytes queued for sending beyond which a write waits for the send in progress.</summary>
+    public const int MaxQueuedBytes = 1024 * 1024;
+
     private readonly byte[] _buffer = new byte[bufferSize];
+    private readonly Lock _writeLock = new();
     private int _start;
     private int _end;
+    private ArrayBufferWriter<byte> _queued = new();
+    private ArrayBufferWriter<byte> _sending = new();
+    private Task? _flushing;
+    private Exception? _writeFailure;
 
     public X509Certificate2 ClientCertificate => inner.ClientCertificate;
 
@@ -39,7 +50,16 @@ internal sealed class BufferedMqttChannel(IMqttChannel inner, int bufferSize = B
         return inner.ConnectAsync(cancellationToken);
     }
 
-    public Task DisconnectAsync(CancellationToken cancellationToken) => inner.DisconnectAsync(cancellationToken);
+    public async Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        // What is queued (the DISCONNECT packet last) goes out before the connection closes.
+        if (CurrentFlush() is { } flushing)
+        {
+            await flushing.WaitAsync(cancellationToken);
+        }
+
+        await inner.DisconnectAsync(cancellationToken);
+    }
 
     public Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {
@@ -52,10 +72,72 @@ internal sealed class BufferedMqttChannel(IMqttChannel inner, int bufferSize = B
         return count >= _buffer.Length ? inner.ReadAsync(buffer, offset, count, cancellationToken) : FillAndCopyAsync(buffer, offset, count, cancellationToken);
     }
 
-    public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, isEndOfPacket, cancellationToken);
+    public Task WriteAsync(ReadOnlySequence<byte> buffer, bool isEndOfPacket, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            if (_writeFailure is { } failure)
+            {
+                return Task.FromException(failure);
+            }
+
+            foreach (var segment in buffer)
+            {
+                _queued.Write(segment.Span);
+            }
+
+            _flushing ??= FlushAsync();
+
+            // A peer that does not read would otherwise let the queue grow without end.
+            return _queued.WrittenCount > MaxQueuedBytes ? _flushing : Task.CompletedTask;
+        }
+    }
 
     public void Dispose() => inner.Dispose();
+
+    private Task? CurrentFlush()
+    {
+        lock (_writeLock)
+        {
+            return _flushing;
+        }
+    }
+
+    /// <summary>Sends what is queued until nothing is; the writers of the moment queue first.</summary>
+    private async Task FlushAsync()
+    {
+        await Task.Yield();
+        while (true)
+        {
+            lock (_writeLock)
+            {
+                if (_queued.WrittenCount == 0)
+                {
+                    _flushing = null;
+                    return;
+                }
+
+                (_queued, _sending) = (_sending, _queued);
+            }
+
+            try
+            {
+                await inner.WriteAsync(new ReadOnlySequence<byte>(_sending.WrittenMemory), true, CancellationToken.None);
+                _sending.ResetWrittenCount();
+            }
+            catch (Exception ex)
+            {
+                lock (_writeLock)
+                {
+                    _writeFailure = ex;
+                    _flushing = null;
+                }
+
+                inner.Dispose();
+                return;
+            }
+        }
+    }
 
     private async Task<int> FillAndCopyAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
     {

@@ -11,13 +11,15 @@ using MQTTnet.Implementations;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using OutputMonitor.Gateway.Mqtt;
+using OutputMonitor.Tests.Support;
 
 namespace OutputMonitor.Tests.Gateway;
 
 /// <summary>
-/// The gateway's read-ahead channel, over a real loopback TCP connection: MQTTnet's own packet
-/// reader must get every packet whole and in order, however the bytes arrive and wherever a packet
-/// crosses the end of the buffer, exactly as over the plain channel.
+/// The gateway's read-ahead, write-behind channel, over a real loopback TCP connection: MQTTnet's own
+/// packet reader must get every packet whole and in order, however the bytes arrive and wherever a
+/// packet crosses the end of the buffer, exactly as over the plain channel; and what it sends must
+/// arrive whole and in order, before a disconnect, with a bounded queue and a failure that shows.
 /// </summary>
 public sealed class BufferedMqttChannelTests
 {
@@ -100,6 +102,125 @@ public sealed class BufferedMqttChannelTests
     }
 
     [Fact]
+    public async Task Packets_sent_back_to_back_arrive_whole_and_in_order()
+    {
+        // As the gateway acknowledges a batch: every send started before any is awaited.
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream)));
+        using var reader = new MqttChannelAdapter(Plain(connection.Server), Formatter(), MqttNetNullLogger.Instance);
+        var acks = Enumerable.Range(1, 500).Select(i => new MqttPubAckPacket { PacketIdentifier = (ushort)i }).ToList();
+
+        await Task.WhenAll(acks.Select(ack => connection.SendAsync(ack)));
+
+        foreach (var ack in acks)
+        {
+            var received = Assert.IsType<MqttPubAckPacket>(await reader.ReceivePacketAsync(Timeout()));
+            Assert.Equal(ack.PacketIdentifier, received.PacketIdentifier);
+        }
+    }
+
+    [Fact]
+    public async Task Disconnecting_sends_what_is_queued_first()
+    {
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream)));
+        var packet = Encode(Publish("om/v1/a/b/output", new string('x', 64 * 1024), 1));
+
+        // The server does not read yet: the kernel's buffers fill, then more than a megabyte queues.
+        long written = 0;
+        Task? waiting = null;
+        while (waiting is null)
+        {
+            var write = connection.Channel.WriteAsync(new ReadOnlySequence<byte>(packet), true, CancellationToken.None);
+            written += packet.Length;
+            if (!write.IsCompleted)
+            {
+                waiting = write;
+            }
+        }
+
+        var disconnect = connection.Channel.DisconnectAsync(CancellationToken.None);
+        var counting = new CountingStream();
+        var received = connection.Server.CopyToAsync(counting).ContinueWith(_ => counting.Count, TaskScheduler.Default); // until the close
+        await disconnect.WaitAsync(TimeSpan.FromSeconds(30));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(written, await received.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Counts what is written to it.</summary>
+    private sealed class CountingStream : Stream
+    {
+        public long Count { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Count;
+
+        public override long Position { get => Count; set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Count += count;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task Writes_wait_once_a_peer_that_does_not_read_has_a_megabyte_queued()
+    {
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream)));
+        var packet = Encode(Publish("om/v1/a/b/output", new string('x', 64 * 1024), 1));
+        Task? waiting = null;
+
+        // The server never reads: the kernel's buffers fill, then the queue; a write must then wait
+        // rather than let the queue grow (64 MiB is far beyond both).
+        for (var written = 0; written < 64 * 1024 * 1024 && waiting is null; written += packet.Length)
+        {
+            var write = connection.Channel.WriteAsync(new ReadOnlySequence<byte>(packet), true, CancellationToken.None);
+            if (!write.IsCompleted)
+            {
+                waiting = write;
+            }
+        }
+
+        Assert.NotNull(waiting);
+        Assert.False(waiting!.IsCompleted);
+    }
+
+    [Fact]
+    public async Task After_the_peer_resets_the_connection_a_write_fails()
+    {
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream)));
+        var ack = Encode(new MqttPubAckPacket { PacketIdentifier = 1 });
+        connection.ResetServer();
+
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                try
+                {
+                    await connection.Channel.WriteAsync(new ReadOnlySequence<byte>(ack), true, CancellationToken.None);
+                    return false;
+                }
+                catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
+                {
+                    return true;
+                }
+            },
+            TimeSpan.FromSeconds(10),
+            "a write to a reset connection to throw");
+    }
+
+    [Fact]
     public void The_factory_raises_the_socket_buffers_above_mqttnets_8_kb()
     {
         var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", 1883).WithProtocolVersion(MqttProtocolVersion.V500).Build();
@@ -135,7 +256,9 @@ public sealed class BufferedMqttChannelTests
         PacketIdentifier = id,
     };
 
-    private static byte[] Encode(MqttPublishPacket packet) => Formatter().Encode(packet).ToArray();
+    private static byte[] Encode(MqttPacket packet) => Formatter().Encode(packet).ToArray();
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
 
     private static MqttPacketFormatterAdapter Formatter() => new(MqttProtocolVersion.V500, new MqttBufferWriter(4096, 1024 * 1024));
 
@@ -148,25 +271,42 @@ public sealed class BufferedMqttChannelTests
     }
 
     /// <summary>A loopback TCP connection: the server's stream to write raw bytes, and MQTTnet's packet reader on the client's channel.</summary>
-    private sealed class Loopback(TcpListener listener, TcpClient client, TcpClient server, MqttChannelAdapter adapter) : IAsyncDisposable
+    private sealed class Loopback(TcpListener listener, TcpClient client, TcpClient server, IMqttChannel channel, MqttChannelAdapter adapter) : IAsyncDisposable
     {
         public NetworkStream Server { get; } = server.GetStream();
 
+        /// <summary>The client's channel under test.</summary>
+        public IMqttChannel Channel => channel;
+
         public static async Task<Loopback> ConnectAsync(Func<NetworkStream, IMqttChannel> channel)
         {
+            // Small kernel buffers, as fixed sizes (no autotuning up to 32 MiB on loopback): a peer
+            // that does not read stops the client's sends after ~128 KiB, not after tens of megabytes.
             var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Server.ReceiveBufferSize = 64 * 1024;
             listener.Start();
-            var client = new TcpClient();
+            var client = new TcpClient { SendBufferSize = 64 * 1024 };
             var accept = listener.AcceptTcpClientAsync();
             await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port);
             var server = await accept;
-            var adapter = new MqttChannelAdapter(channel(client.GetStream()), Formatter(), MqttNetNullLogger.Instance);
-            return new Loopback(listener, client, server, adapter);
+            var clientChannel = channel(client.GetStream());
+            return new Loopback(listener, client, server, clientChannel, new MqttChannelAdapter(clientChannel, Formatter(), MqttNetNullLogger.Instance));
         }
 
         public Task<MqttPacket?> ReceiveAsync() => adapter.ReceivePacketAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token)!;
 
+        public Task SendAsync(MqttPacket packet) => adapter.SendPacketAsync(packet, CancellationToken.None);
+
+        public Task DisconnectAsync() => adapter.DisconnectAsync(CancellationToken.None);
+
         public void CloseServer() => server.Client.Shutdown(SocketShutdown.Send);
+
+        /// <summary>Closes the server's end with a reset (linger 0), as a crashed peer's kernel would.</summary>
+        public void ResetServer()
+        {
+            server.Client.LingerState = new LingerOption(true, 0);
+            server.Client.Close();
+        }
 
         public ValueTask DisposeAsync()
         {
