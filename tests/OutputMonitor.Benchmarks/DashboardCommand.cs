@@ -38,6 +38,7 @@ internal static class DashboardCommand
         // 1. Baseline: the same publishers and rate through the same broker to a plain subscriber, on
         //    topics the gateway ignores (outside om/v1/), before the product gets any load. The embedded
         //    broker's ACL lets anonymous clients publish under om/v1/ only, so there is none with it.
+        var baselineRoot = options.Text("baseline-root") ?? BaselineRoot;
         var rawLog = new PublishLog();
         var raw = new Latencies { From = Stopwatch.GetTimestamp() + (long)(warmup.TotalSeconds * Stopwatch.Frequency) };
         if (product.BrokerPid is null)
@@ -54,9 +55,9 @@ internal static class DashboardCommand
                 raw.Add("mqtt: publish → mosquitto → plain subscriber (baseline)", rawLog.TicksOfMessage(long.Parse(id.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture)), now);
                 return Task.CompletedTask;
             };
-            await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(BaselineRoot + "#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+            await subscriber.Client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter(baselineRoot + "#", MqttQualityOfServiceLevel.AtLeastOnce).Build());
             var rawClock = Stopwatch.StartNew();
-            var rawSent = await DashboardLoad.PublishAsync(load, product.MqttPort, warmup + measure, rawLog, BaselineRoot);
+            var rawSent = await DashboardLoad.PublishAsync(load, product.MqttPort, warmup + measure, rawLog, baselineRoot);
             Console.WriteLine($"baseline: published {rawSent:N0} messages in {rawClock.Elapsed.TotalSeconds:0.0} s = {rawSent / rawClock.Elapsed.TotalSeconds:N0} msg/s");
         }
 
