@@ -44,11 +44,8 @@ internal sealed class BufferedMqttChannel(IMqttChannel inner, int bufferSize = B
 
     public bool IsSecureConnection => inner.IsSecureConnection;
 
-    public Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        _start = _end = 0;
-        return inner.ConnectAsync(cancellationToken);
-    }
+    // MQTTnet makes a new adapter, and so a new channel, for every connection: nothing to reset here.
+    public Task ConnectAsync(CancellationToken cancellationToken) => inner.ConnectAsync(cancellationToken);
 
     public async Task DisconnectAsync(CancellationToken cancellationToken)
     {

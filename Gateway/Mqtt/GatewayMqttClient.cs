@@ -8,7 +8,8 @@ namespace OutputMonitor.Gateway.Mqtt;
 
 /// <summary>
 /// The gateway's one MQTT connection: received on by the ingestion service, published on for dead
-/// letters. Its TCP reads are buffered (<see cref="BufferedMqttChannel"/>): it takes every message.
+/// letters. It reads ahead and writes behind (<see cref="BufferedMqttChannel"/>): it takes every
+/// message and sends every acknowledgement.
 /// </summary>
 public sealed class GatewayMqttClient : IDisposable
 {
@@ -39,8 +40,9 @@ public sealed class DeadLetterSink(GatewayMqttClient connection, IGrainFactory g
 
     public async Task PublishAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(deadLetters.Select(deadLetter => PublishOneAsync(deadLetter, cancellationToken)));
-        foreach (var group in deadLetters.GroupBy(d => TelemetryTopics.TryParse(d.Topic, out var a, out _) ? a!.Enterprise : Unrouted))
+        var addressed = deadLetters.Select(d => (DeadLetter: d, Address: TelemetryTopics.TryParse(d.Topic, out var a, out _) ? a : null)).ToList();
+        await Task.WhenAll(addressed.Select(d => PublishOneAsync(d.DeadLetter, d.Address, cancellationToken)));
+        foreach (var group in addressed.GroupBy(d => d.Address?.Enterprise ?? Unrouted, d => d.DeadLetter))
         {
             await grains.GetGrain<IDeadLetterGrain>(group.Key).AddAsync([.. group]);
         }
@@ -48,9 +50,8 @@ public sealed class DeadLetterSink(GatewayMqttClient connection, IGrainFactory g
 
     public void Dispose() => _inFlight.Dispose();
 
-    private async Task PublishOneAsync(DeadLetter deadLetter, CancellationToken cancellationToken)
+    private async Task PublishOneAsync(DeadLetter deadLetter, TopicAddress? address, CancellationToken cancellationToken)
     {
-        var address = TelemetryTopics.TryParse(deadLetter.Topic, out var parsed, out _) ? parsed : null;
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(TelemetryTopics.DeadLetterTopic(address))
             .WithPayload(DeadLetterJson.Serialize(deadLetter))

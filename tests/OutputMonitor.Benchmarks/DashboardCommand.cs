@@ -6,12 +6,13 @@ using MQTTnet.Protocol;
 namespace OutputMonitor.Benchmarks;
 
 /// <summary>
-/// Publish-to-dashboard latency: the one-process product (silo, gateway, web) on loopback with an
-/// external mosquitto (<c>--broker embedded</c>: its own broker, in process), MQTT publishers at a steady rate of single-reading QoS 1 messages, and SignalR
-/// clients each subscribed to one enterprise and two of its lines. A snapshot showing a total of
-/// G for a scope is as fresh as the G-th message published to that scope: its latency is the time
-/// from that publish to the snapshot's arrival. The baseline, in the same run, is a plain MQTT
-/// subscriber's publish-to-receive latency on the same broker and stream.
+/// Publish-to-dashboard latency: the one-process product (silo, gateway, web) on loopback, on an
+/// external mosquitto (<c>--broker embedded</c>: on its own broker, in process); MQTT publishers at a
+/// steady rate of single-reading QoS 1 messages, and SignalR clients each subscribed to one
+/// enterprise and two of its lines. A snapshot showing a total of G for a scope is as fresh as the
+/// G-th message published to that scope: its latency is the time from that publish to the
+/// snapshot's arrival. The baseline (mosquitto only), in the same run, is a plain MQTT subscriber's
+/// publish-to-receive latency on the same broker and stream.
 /// </summary>
 internal static class DashboardCommand
 {
@@ -74,7 +75,7 @@ internal static class DashboardCommand
         var sent = await DashboardLoad.PublishAsync(load, product.MqttPort, warmup + measure, log, "om/v1/");
         var wall = clock.Elapsed;
         var cpu = ProcessSample.Take().Since(cpuBefore);
-        var brokerCores = brokerCpu is null ? string.Empty : $"; mosquitto {(brokerCpu.Sample().Cpu[0] - brokerBefore!.Value.Cpu[0]).TotalSeconds / wall.TotalSeconds:0.00} cores";
+        var brokerCores = brokerCpu is null ? string.Empty : $"; mosquitto {brokerCpu.CoresUsed(brokerBefore!.Value, brokerCpu.Sample(), wall)[0]:0.00} cores";
 
         // Every subscribed enterprise must end at exactly what was published to it.
         var enterprises = dashboards.Scopes.Where(s => s.StartsWith("enterprise:", StringComparison.Ordinal)).ToList();

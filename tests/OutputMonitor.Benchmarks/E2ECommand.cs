@@ -377,8 +377,9 @@ internal sealed class Mqtt : IAsyncDisposable
 
     public static async Task<Mqtt> ConnectAsync(int port, string clientId)
     {
-        // The gateway's transport (read-ahead, 1 MiB socket buffers): with MQTTnet's 8 KB buffers a
-        // plain subscriber stalled for 14 s once, which made the baseline a fifth of what it is.
+        // The gateway's transport (read-ahead, write-behind, 1 MiB socket buffers): the baseline's
+        // clients receive and acknowledge as the gateway does, and with MQTTnet's 8 KB buffers a plain
+        // subscriber once stalled for 14 s, which made the baseline a fifth of what it is.
         var client = BufferedClientAdapterFactory.CreateClient();
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
@@ -539,10 +540,14 @@ internal sealed class ProcSet(params (string Name, int Pid)[] processes)
 
     public static string Format(double[] microseconds) => string.Join("/", microseconds.Select(m => m.ToString("0.0")));
 
+    /// <summary>Cores each process used over <paramref name="wall"/>.</summary>
+    public double[] CoresUsed((TimeSpan[] Cpu, MachineSample Machine) before, (TimeSpan[] Cpu, MachineSample Machine) after, TimeSpan wall) =>
+        [.. before.Cpu.Select((b, i) => (after.Cpu[i] - b).TotalSeconds / wall.TotalSeconds)];
+
     /// <summary>Cores each process used, then "other:" the cores the rest of the machine used meanwhile (/proc/stat).</summary>
     public string Describe((TimeSpan[] Cpu, MachineSample Machine) before, (TimeSpan[] Cpu, MachineSample Machine) after, TimeSpan wall)
     {
-        var ours = before.Cpu.Select((b, i) => (after.Cpu[i] - b).TotalSeconds / wall.TotalSeconds).ToArray();
+        var ours = CoresUsed(before, after, wall);
         var other = after.Machine.BusyCoresSince(before.Machine) - ours.Sum();
         return string.Join("/", ours.Select(c => c.ToString("0.00"))) + $" other {Math.Max(0, other):0.00}";
     }

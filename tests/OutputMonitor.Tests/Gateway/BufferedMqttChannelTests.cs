@@ -27,18 +27,8 @@ public sealed class BufferedMqttChannelTests
     [InlineData(16)] // far smaller than a packet: every packet crosses refills
     [InlineData(61)] // an odd size: packets end at every offset of the buffer
     [InlineData(BufferedMqttChannel.DefaultBufferSize)]
-    public async Task Packets_sent_in_one_write_are_read_whole_and_in_order(int bufferSize)
-    {
-        var packets = Enumerable.Range(0, 300).Select(i => Publish($"om/v1/e/line-{i % 7}/output", $"{{\"id\":\"m{i}\",\"good\":{i}}}", (ushort)(i + 1))).ToList();
-        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), bufferSize));
-
-        await connection.Server.WriteAsync(packets.SelectMany(Encode).ToArray());
-
-        foreach (var expected in packets)
-        {
-            AssertSame(expected, await connection.ReceiveAsync());
-        }
-    }
+    public Task Packets_sent_in_one_write_are_read_whole_and_in_order(int bufferSize) =>
+        AssertReadInOrderAsync(bufferSize, [.. Enumerable.Range(0, 300).Select(i => Publish($"om/v1/e/line-{i % 7}/output", $"{{\"id\":\"m{i}\",\"good\":{i}}}", (ushort)(i + 1)))]);
 
     [Fact]
     public async Task A_packet_sent_a_byte_at_a_time_is_read_whole()
@@ -57,18 +47,45 @@ public sealed class BufferedMqttChannelTests
     }
 
     [Fact]
-    public async Task A_payload_larger_than_the_buffer_is_read_whole_between_small_packets()
+    public Task A_payload_larger_than_the_buffer_is_read_whole_between_small_packets() =>
+        AssertReadInOrderAsync(1024, [
+            Publish("om/v1/a/b/state", "{\"state\":\"running\"}", 1),
+            Publish("om/v1/hnic/boke-vessel/shipment", new string('x', 300 * 1024), 2),
+            Publish("om/v1/a/b/state", "{\"state\":\"down\"}", 3)]);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Garbage_reads_as_it_does_over_the_plain_channel(int seed)
     {
-        var big = Publish("om/v1/hnic/boke-vessel/shipment", new string('x', 300 * 1024), 2);
-        var packets = new[] { Publish("om/v1/a/b/state", "{\"state\":\"running\"}", 1), big, Publish("om/v1/a/b/state", "{\"state\":\"down\"}", 3) };
-        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), 1024));
-
-        await connection.Server.WriteAsync(packets.SelectMany(Encode).ToArray());
-
-        foreach (var expected in packets)
+        // Random bytes after a valid packet: whatever MQTTnet makes of them (a bad packet, a huge
+        // length, a wait for more), the buffered channel must end the same way as the plain one.
+        var garbage = new byte[4096];
+        new Random(seed).NextBytes(garbage);
+        var packet = Publish("om/v1/a/b/output", "{\"good\":1}", 9);
+        var outcomes = new List<string>();
+        foreach (var buffered in new[] { false, true })
         {
-            AssertSame(expected, await connection.ReceiveAsync());
+            await using var connection = await Loopback.ConnectAsync(stream => buffered ? new BufferedMqttChannel(Plain(stream), 64) : Plain(stream));
+            await connection.Server.WriteAsync(Encode(packet).Concat(garbage).ToArray());
+            connection.CloseServer();
+
+            AssertSame(packet, await connection.ReceiveAsync());
+            var rest = new List<string>();
+            for (var outcome = await OutcomeAsync(connection.ReceiveAsync()); ; outcome = await OutcomeAsync(connection.ReceiveAsync()))
+            {
+                rest.Add(outcome);
+                if (outcome != "packet" || rest.Count > 100)
+                {
+                    break;
+                }
+            }
+
+            outcomes.Add(string.Join(",", rest));
         }
+
+        Assert.Equal(outcomes[0], outcomes[1]);
     }
 
     [Fact]
@@ -231,6 +248,18 @@ public sealed class BufferedMqttChannelTests
 
         Assert.Equal(BufferedClientAdapterFactory.SocketBufferSize, tcp.BufferSize);
         Assert.IsType<MqttChannelAdapter>(adapter);
+    }
+
+    private static async Task AssertReadInOrderAsync(int bufferSize, IReadOnlyList<MqttPublishPacket> packets)
+    {
+        await using var connection = await Loopback.ConnectAsync(stream => new BufferedMqttChannel(Plain(stream), bufferSize));
+
+        await connection.Server.WriteAsync(packets.SelectMany(Encode).ToArray());
+
+        foreach (var expected in packets)
+        {
+            AssertSame(expected, await connection.ReceiveAsync());
+        }
     }
 
     private static async Task<string> OutcomeAsync(Task<MqttPacket?> receive)
