@@ -46,10 +46,15 @@ public static class TelemetryHostingExtensions
                 .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MetricCardinalityLimit }))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(OrleansActivitySources);
-
                 // A grain call per batch is the hot path: no spans are made that nobody exports.
-                if (!exporting)
+                // Not even dropped ones: for a root span, OpenTelemetry's "drop" still creates an
+                // Activity to propagate (PropagationData), and Orleans then sends its traceparent
+                // with every call (6 % of a gateway's CPU, 4 % of a silo's). Unheard, a source creates none.
+                if (exporting)
+                {
+                    tracing.AddSource(OrleansActivitySources);
+                }
+                else
                 {
                     tracing.SetSampler(new AlwaysOffSampler());
                 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using OutputMonitor.Scopes;
+using OutputMonitor.Silo.Telemetry;
 using OutputMonitor.Telemetry;
 using OutputMonitor.Tests.Support;
 
@@ -39,6 +41,23 @@ public sealed class OtlpExportTests(TestWebApp app) : IClassFixture<TestWebApp>
         // reader beside it (pull: it answers scrapes) cannot be flushed.
         host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
         Assert.Contains(collector.Bodies("/v1/metrics"), body => body.Contains("om.readings.accepted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_a_collector_no_orleans_span_is_made_and_no_trace_context_is_sent()
+    {
+        // Resolving it builds the tracer provider, whose listener would be the one for these sources.
+        Assert.NotNull(app.Services.GetRequiredService<TracerProvider>());
+        var grains = (IGrainFactory)app.Services.GetRequiredService(typeof(IGrainFactory));
+        await grains.GetLineGrain("ent-1", "p1").IngestAsync([Reading.Output("no-otlp-1", DateTimeOffset.UtcNow, 1)]);
+
+        // Unheard, the sources make no Activity, so Orleans' propagation sends no traceparent with each call.
+        foreach (var name in TelemetryHostingExtensions.OrleansActivitySources)
+        {
+            using var source = new ActivitySource(name);
+            Assert.False(source.HasListeners(), $"something listens to {name}");
+            Assert.Null(source.StartActivity("probe"));
+        }
     }
 
     /// <summary>An OTLP/HTTP receiver on loopback that keeps what it is sent (protobuf: names are plain UTF-8 inside).</summary>
