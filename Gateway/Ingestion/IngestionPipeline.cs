@@ -10,9 +10,10 @@ using DeadLetter = OutputMonitor.Telemetry.DeadLetter;
 namespace OutputMonitor.Gateway.Ingestion;
 
 /// <summary>
-/// Parse → validate → batch per line → one grain call per line → acknowledge. Messages are spread
-/// over ordered partitions by line, so a line's messages are taken in order; each partition takes
-/// what is waiting at once, so a busy line costs one grain call per batch, not per message. A
+/// Parse → validate → batch per line → one call per batch to the silo's ingest router, which calls
+/// each line grain → acknowledge. Messages are spread over ordered partitions by line, so a line's
+/// messages are taken in order; each partition takes what is waiting at once, so a busy line costs
+/// one line call per batch, not per message, and a batch of many quiet lines one call from here. A
 /// message is acknowledged only after its readings are counted (durably) or dead-lettered.
 /// </summary>
 internal sealed partial class IngestionPipeline(
@@ -25,12 +26,18 @@ internal sealed partial class IngestionPipeline(
     TimeProvider time,
     ILogger<IngestionPipeline> logger) : IDisposable
 {
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly GatewayOptions _options = options.Value;
+    private IIngestRouterGrain? _router;
     private readonly CancellationTokenSource _abort = new();
     private Channel<InboundMessage>[] _partitions = [];
     private Task[] _workers = [];
 
     public void Dispose() => _abort.Dispose();
+
+    // Taken at the first call: a client knows the cluster's grain types once it has connected.
+    private IIngestRouterGrain Router => _router ??= grains.GetIngestRouterGrain();
 
     public void Start()
     {
@@ -150,11 +157,7 @@ internal sealed partial class IngestionPipeline(
             work.Messages.Add(message);
         }
 
-        var results = await Task.WhenAll(lines.Select(line => IngestLineAsync(line.Key.Enterprise, line.Key.Line, line.Value, cancellationToken)));
-        foreach (var unknown in results)
-        {
-            rejected.AddRange(unknown);
-        }
+        await IngestLinesAsync(lines, rejected, cancellationToken);
 
         if (rejected.Count > 0)
         {
@@ -185,54 +188,124 @@ internal sealed partial class IngestionPipeline(
         }
     }
 
-    /// <summary>Counts one line's readings in order, in calls of at most MaxReadingsPerCall; dead letters if the line is unknown to its grain.</summary>
-    private async Task<List<DeadLetter>> IngestLineAsync(string enterprise, string line, LineWork work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts every line's readings, each line's in order, in calls of at most MaxReadingsPerCall
+    /// readings: a line's first chunk goes in the first wave of calls, its second in the next, and so
+    /// on. A line its grain does not know (removed from the registry since the gateway's copy was
+    /// read) has its messages dead-lettered.
+    /// </summary>
+    private async Task IngestLinesAsync(Dictionary<(string Enterprise, string Line), LineWork> lines, List<DeadLetter> rejected, CancellationToken cancellationToken)
     {
-        var grain = grains.GetLineGrain(enterprise, line);
-        var readings = work.Readings;
-        for (var offset = 0; offset < readings.Count; offset += _options.MaxReadingsPerCall)
+        var max = _options.MaxReadingsPerCall;
+        var active = lines.ToList();
+        for (var offset = 0; active.Count > 0; offset += max)
         {
-            // Mostly one call takes them all: no copy then.
-            var chunk = readings.Count <= _options.MaxReadingsPerCall ? readings : readings.GetRange(offset, Math.Min(_options.MaxReadingsPerCall, readings.Count - offset));
-            var result = await RetryAsync(() => grain.IngestAsync(chunk), cancellationToken);
-            if (result.UnknownLine)
+            var calls = new List<List<LineCall>>();
+            var call = new List<LineCall>();
+            var readingsInCall = 0;
+            foreach (var ((enterprise, line), work) in active)
             {
-                // Removed from the registry since the gateway's copy was read.
-                return [.. work.Messages.Select(UnknownLine)];
+                var count = Math.Min(max, work.Readings.Count - offset);
+                if (readingsInCall + count > max && call.Count > 0)
+                {
+                    calls.Add(call);
+                    call = [];
+                    readingsInCall = 0;
+                }
+
+                // Mostly one call takes a line's readings whole: no copy then.
+                var readings = count == work.Readings.Count ? work.Readings : work.Readings.GetRange(offset, count);
+                call.Add(new LineCall(work, new LineReadings(enterprise, line, readings)));
+                readingsInCall += count;
             }
 
-            status.AddIngest(result.Accepted, result.Duplicates);
-        }
+            calls.Add(call);
+            foreach (var (work, result) in (await Task.WhenAll(calls.Select(c => RouteAsync(c, cancellationToken)))).SelectMany(done => done))
+            {
+                if (result.UnknownLine)
+                {
+                    work.Unknown = true;
+                    rejected.AddRange(work.Messages.Select(UnknownLine));
+                }
+                else
+                {
+                    status.AddIngest(result.Accepted, result.Duplicates);
+                }
+            }
 
-        return [];
+            active.RemoveAll(line => line.Value.Unknown || line.Value.Readings.Count <= offset + max);
+        }
+    }
+
+    /// <summary>One call to the router; the lines that failed in it go again, alone, until each is counted or the gateway stops.</summary>
+    private async Task<List<(LineWork Work, IngestResult Result)>> RouteAsync(List<LineCall> call, CancellationToken cancellationToken)
+    {
+        var done = new List<(LineWork, IngestResult)>(call.Count);
+        var pending = call;
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            string error;
+            try
+            {
+                var outcomes = await Router.IngestAsync([.. pending.Select(line => line.Readings)]);
+                var failed = new List<LineCall>();
+                error = string.Empty;
+                for (var i = 0; i < pending.Count; i++)
+                {
+                    if (outcomes[i].Result is { } result)
+                    {
+                        done.Add((pending[i].Work, result));
+                    }
+                    else
+                    {
+                        failed.Add(pending[i]);
+                        error = $"line '{pending[i].Readings.Enterprise}/{pending[i].Readings.Line}': {outcomes[i].Error}";
+                    }
+                }
+
+                if (failed.Count == 0)
+                {
+                    return done;
+                }
+
+                pending = failed;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = ex.Message;
+            }
+
+            delay = await BackOffAsync(delay, error, cancellationToken);
+        }
     }
 
     /// <summary>Retries until the call succeeds or the gateway stops: an unacknowledged message is never given up.</summary>
-    private async Task<T> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    private async Task RetryAsync(Func<Task> call, CancellationToken cancellationToken)
     {
-        var delay = TimeSpan.FromMilliseconds(50);
+        var delay = FirstRetryDelay;
         while (true)
         {
             try
             {
-                return await call();
+                await call();
+                return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                status.AddRetry();
-                LogRetry(logger, delay, ex.Message);
-                await Task.Delay(delay, time, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+                delay = await BackOffAsync(delay, ex.Message, cancellationToken);
             }
         }
     }
 
-    private Task<bool> RetryAsync(Func<Task> call, CancellationToken cancellationToken) =>
-        RetryAsync(async () =>
-        {
-            await call();
-            return true;
-        }, cancellationToken);
+    /// <summary>Counts and logs a retry, waits <paramref name="delay"/>, and returns the next (doubled, up to MaxRetryDelay).</summary>
+    private async Task<TimeSpan> BackOffAsync(TimeSpan delay, string error, CancellationToken cancellationToken)
+    {
+        status.AddRetry();
+        LogRetry(logger, delay, error);
+        await Task.Delay(delay, time, cancellationToken);
+        return TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxRetryDelay.Ticks));
+    }
 
     private static DeadLetter UnknownLine(InboundMessage message)
     {
@@ -248,7 +321,12 @@ internal sealed partial class IngestionPipeline(
         public List<Reading> Readings { get; } = [];
 
         public List<InboundMessage> Messages { get; } = [];
+
+        /// <summary>Its grain answered that it is not in the registry: its messages are dead letters.</summary>
+        public bool Unknown { get; set; }
     }
+
+    private sealed record LineCall(LineWork Work, LineReadings Readings);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A call failed; retrying in {Delay}: {Error}")]
     private static partial void LogRetry(ILogger logger, TimeSpan delay, string error);

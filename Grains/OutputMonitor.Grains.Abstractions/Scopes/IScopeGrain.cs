@@ -95,4 +95,7 @@ public static class ScopeGrainExtensions
         grains.GetGrain<ILineGrain>(ScopeId.Line(enterpriseId, lineId).ToLineKey());
 
     public static IRegistryGrain GetRegistryGrain(this IGrainFactory grains) => grains.GetGrain<IRegistryGrain>(RegistryKey);
+
+    /// <summary>The ingest router of the silo a call goes to (a stateless worker: every silo has its own).</summary>
+    public static IIngestRouterGrain GetIngestRouterGrain(this IGrainFactory grains) => grains.GetGrain<IIngestRouterGrain>(0);
 }

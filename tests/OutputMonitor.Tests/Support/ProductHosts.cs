@@ -33,7 +33,8 @@ public sealed class ProductHosts : IAsyncDisposable
     /// <summary>The silo's Orleans gateway port, for clients.</summary>
     public int GatewayPort { get; }
 
-    public static async Task<ProductHosts> StartSiloAsync(RegistryDocument registry, Dictionary<string, string?>? settings = null)
+    /// <param name="configure">Last changes to the silo's services (e.g. a fault in its grain storage).</param>
+    public static async Task<ProductHosts> StartSiloAsync(RegistryDocument registry, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -50,6 +51,7 @@ public sealed class ProductHosts : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddOutputMonitorSilo();
+        configure?.Invoke(builder.Services);
         var silo = builder.Build();
         await silo.StartAsync();
         return new ProductHosts(silo, registryFile, gatewayPort);
