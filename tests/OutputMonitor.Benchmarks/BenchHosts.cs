@@ -38,6 +38,8 @@ internal static class BenchHosts
             ["Orleans:ServiceId"] = ServiceId,
             ["Orleans:SiloPort"] = siloPort.ToString(),
             ["Orleans:GatewayPort"] = gatewayPort.ToString(),
+            // No broker for alerts here: the publisher would retry 127.0.0.1:1883 and log a warning each time.
+            ["Alerts:PublishMqtt"] = "false",
         });
         if (pushInterval is { } interval)
         {

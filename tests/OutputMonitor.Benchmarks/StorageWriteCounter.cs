@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.Storage;
+using OutputMonitor.Silo.Storage;
 
 namespace OutputMonitor.Benchmarks;
 
@@ -14,9 +15,10 @@ internal sealed class StorageWriteCounter
 {
     private readonly ConcurrentDictionary<string, Tally> _tallies = new(StringComparer.Ordinal);
 
+    /// <summary>Replaces the silo's in-process grain storage with one whose serializer counts (the same store and format).</summary>
     public void AddTo(IServiceCollection services) =>
-        services.PostConfigure<MemoryGrainStorageOptions>(MonitorServices.StorageName, storage =>
-            storage.GrainStorageSerializer = new CountingSerializer(storage.GrainStorageSerializer, this));
+        services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (provider, _) =>
+            new InProcessGrainStorage(new CountingSerializer(new OrleansGrainStorageSerializer(provider.GetRequiredService<Serializer>()), this)));
 
     public IReadOnlyDictionary<string, (long Writes, long Bytes, TimeSpan Time)> Snapshot() =>
         _tallies.ToDictionary(t => t.Key, t => t.Value.Read(), StringComparer.Ordinal);
