@@ -117,7 +117,7 @@ public static class SiloHostingExtensions
         else
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (services, _) =>
-                new InProcessGrainStorage(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>())));
+                new InProcessGrainStorage(new PooledGrainStorageSerializer(services.GetRequiredService<Serializer>())));
             silo.UseInMemoryReminderService();
         }
 
@@ -130,7 +130,7 @@ public static class SiloHostingExtensions
     private static void UseOrleansSerializer<TOptions>(ISiloBuilder silo)
         where TOptions : class, IStorageProviderSerializerOptions =>
         silo.Services.AddOptions<TOptions>(MonitorServices.StorageName).Configure<Serializer>((storage, serializer) =>
-            storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+            storage.GrainStorageSerializer = new PooledGrainStorageSerializer(serializer));
 
     /// <summary>Refuses to start with a registry file that is missing or invalid, naming the fields.</summary>
     private sealed class RegistryFileValidator : IValidateOptions<RegistryOptions>

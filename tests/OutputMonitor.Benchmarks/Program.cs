@@ -1,3 +1,6 @@
 using OutputMonitor.Benchmarks;
 
-return await BenchmarkCommands.RunAsync(args);
+using var allocations = AllocationTypeSampler.StartIfAsked();
+var exitCode = await BenchmarkCommands.RunAsync(args);
+allocations?.Print();
+return exitCode;

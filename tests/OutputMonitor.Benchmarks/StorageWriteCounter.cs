@@ -18,7 +18,7 @@ internal sealed class StorageWriteCounter
     /// <summary>Replaces the silo's in-process grain storage with one whose serializer counts (the same store and format).</summary>
     public void AddTo(IServiceCollection services) =>
         services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (provider, _) =>
-            new InProcessGrainStorage(new CountingSerializer(new OrleansGrainStorageSerializer(provider.GetRequiredService<Serializer>()), this)));
+            new InProcessGrainStorage(new CountingSerializer(new PooledGrainStorageSerializer(provider.GetRequiredService<Serializer>()), this)));
 
     public IReadOnlyDictionary<string, (long Writes, long Bytes, TimeSpan Time)> Snapshot() =>
         _tallies.ToDictionary(t => t.Key, t => t.Value.Read(), StringComparer.Ordinal);

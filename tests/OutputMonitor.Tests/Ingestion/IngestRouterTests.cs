@@ -143,7 +143,7 @@ public sealed class IngestRouterTests : IAsyncDisposable
         }
 
         public IGrainStorage Over(IServiceProvider services) =>
-            new Storage(new InProcessGrainStorage(new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>())), this);
+            new Storage(new InProcessGrainStorage(new PooledGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>())), this);
 
         private sealed class Storage(IGrainStorage inner, FailingWrites faults) : IGrainStorage
         {

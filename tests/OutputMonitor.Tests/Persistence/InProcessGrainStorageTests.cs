@@ -16,7 +16,7 @@ public sealed class InProcessGrainStorageTests
     public InProcessGrainStorageTests()
     {
         var services = new ServiceCollection().AddSerializer(s => s.AddAssembly(typeof(DeadLetterGrainState).Assembly)).BuildServiceProvider();
-        _storage = new InProcessGrainStorage(new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
+        _storage = new InProcessGrainStorage(new PooledGrainStorageSerializer(services.GetRequiredService<Serializer>()));
     }
 
     [Fact]
