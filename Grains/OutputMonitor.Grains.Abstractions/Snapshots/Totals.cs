@@ -4,7 +4,13 @@ namespace OutputMonitor.Snapshots;
 /// Additive figures of one bucket. Tons and money are decimal so that sums are exact in any order:
 /// every scope equals the sum of its lines to the last digit.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("om.Totals")]
+/// <remarks>
+/// Fields at zero are not serialized (a production line's buckets have no tons, a shipment line's no
+/// units): every state write carries a line's open buckets, and a 16-byte decimal zero in each was
+/// the largest part of them. A reader fills a missing field with zero, so states stored with every
+/// field read the same, and older silos read these.
+/// </remarks>
+[GenerateSerializer, Immutable, OmitDefaultMemberValues, Alias("om.Totals")]
 public readonly record struct Totals
 {
     public Totals(long good, long scrap, decimal tons, decimal valueCny)

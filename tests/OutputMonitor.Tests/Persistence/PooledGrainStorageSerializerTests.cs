@@ -41,6 +41,25 @@ public sealed class PooledGrainStorageSerializerTests
         Assert.Equal((state.Dedupe.Count, state.SeqGaps, state.Sensors["temp"]), (back.Dedupe.Count, back.SeqGaps, back.Sensors["temp"]));
     }
 
+    [Fact]
+    public void Buckets_stored_with_every_field_read_back_and_zero_fields_are_no_longer_written()
+    {
+        // A bucket set as states stored it before zero fields were left out (2026-11-25): every field written.
+        var stored = Convert.FromHexString(
+            "2020010561C09BC00120E800150101412100000000000000000000000000000000412100000100000000007D00000000000000E060C19BC00120E80001010141210000010000000000393000000000000041210000020000000000A581010000000000E0E02101030104A17720E800150101412100000100000000003930000000000000412100000200000000008786010000000000E0E02101030114FC0420E800150101412100000100000000003930000000000000412100000200000000008786010000000000E0E0E0");
+        var read = _serializer.Deserialize<BucketSet>(stored)!;
+        Assert.Equal(new Totals(5, 0, 0m, 12.5m), read.Minutes[BucketSet.MinuteOf(1_764_000_000_000)]);
+        Assert.Equal(new Totals(0, 0, 1234.5m, 987.25m), read.Minutes[BucketSet.MinuteOf(1_764_000_060_000)]);
+        Assert.Equal(new Totals(5, 0, 1234.5m, 999.75m), read.Days[20_417]);
+
+        var written = _serializer.SerializeToArray(read);
+        // Six zero fields left out, one of them a 16-byte decimal: 204 bytes before.
+        Assert.Equal(176, written.Length);
+        var again = _serializer.Deserialize<BucketSet>(written)!;
+        Assert.Equal(read.Minutes, again.Minutes);
+        Assert.Equal(read.Days, again.Days);
+    }
+
     private static LineGrainState LineState(int readings)
     {
         var state = new LineGrainState { SeqGaps = 7, LastSeen = 1_764_000_000_000 };
