@@ -217,33 +217,61 @@ public sealed class DedupeSegment
 
     public List<ulong> Hashes => _hashes;
 
+    // Hashes[0.._packedCount) in their stored form, kept between writes: the open segment of a busy
+    // line is written with every batch, and only the ids added since the last write are packed.
+    // Hashes only grows (ids are added at its end; a segment leaves whole).
+    [NonSerialized]
+    private byte[]? _packed;
+
+    [NonSerialized]
+    private int _packedCount;
+
     /// <summary>
     /// The hashes as stored: one block of 8-byte little-endian values, copied at once. Encoded one
     /// by one (as a list) they cost about ten times more on every write of a busy line's state.
+    /// (A byte array before 2026-11-25: the same bytes on the wire.)
     /// </summary>
     [Id(2)]
-    public byte[] Packed
+    public ReadOnlyMemory<byte> Packed
     {
         get
         {
-            var bytes = new byte[Hashes.Count * sizeof(ulong)];
-            for (var i = 0; i < Hashes.Count; i++)
+            var count = Hashes.Count;
+            if (_packedCount > count || (_packedCount > 0 && BinaryPrimitives.ReadUInt64LittleEndian(_packed.AsSpan((_packedCount - 1) * sizeof(ulong))) != Hashes[_packedCount - 1]))
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * sizeof(ulong)), Hashes[i]);
+                // Not the list that was packed: pack it whole.
+                _packedCount = 0;
             }
 
-            return bytes;
+            if (_packed is null || _packed.Length < count * sizeof(ulong))
+            {
+                // Doubling, so that packing a growing segment costs each id once.
+                var grown = new byte[Math.Max(count, 2 * ((_packed?.Length ?? 0) / sizeof(ulong))) * sizeof(ulong)];
+                _packed?.AsSpan(0, _packedCount * sizeof(ulong)).CopyTo(grown);
+                _packed = grown;
+            }
+
+            for (var i = _packedCount; i < count; i++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(_packed.AsSpan(i * sizeof(ulong)), Hashes[i]);
+            }
+
+            _packedCount = count;
+            return _packed.AsMemory(0, count * sizeof(ulong));
         }
 
         set
         {
-            var hashes = new List<ulong>(value.Length / sizeof(ulong));
-            for (var offset = 0; offset + sizeof(ulong) <= value.Length; offset += sizeof(ulong))
+            var bytes = value.Span;
+            var hashes = new List<ulong>(bytes.Length / sizeof(ulong));
+            for (var offset = 0; offset + sizeof(ulong) <= bytes.Length; offset += sizeof(ulong))
             {
-                hashes.Add(BinaryPrimitives.ReadUInt64LittleEndian(value.AsSpan(offset)));
+                hashes.Add(BinaryPrimitives.ReadUInt64LittleEndian(bytes[offset..]));
             }
 
             _hashes = hashes;
+            _packed = null;
+            _packedCount = 0;
         }
     }
 }

@@ -60,6 +60,45 @@ public sealed class PooledGrainStorageSerializerTests
         Assert.Equal(read.Days, again.Days);
     }
 
+    [Fact]
+    public void A_dedupe_window_stored_with_its_ids_as_a_byte_array_reads_back_and_is_written_the_same()
+    {
+        // A window as states stored it before its segments were packed between writes (2026-11-25): two segments, 5 and 3 ids.
+        var stored = Convert.FromHexString(
+            "20200005210004A177425101010101010101010202020202020202030303030303030304040404040404040505050505050505E0200014A1774231060000000000006007000000000000700800000000000080E0E0010121E00101E0");
+        var read = _serializer.Deserialize<DedupeWindow>(stored)!;
+        Assert.Equal(
+            [0x0101010101010101UL, 0x0202020202020202UL, 0x0303030303030303UL, 0x0404040404040404UL, 0x0505050505050505UL],
+            read.Segments[0].Hashes);
+        Assert.Equal([0x6000000000000006UL, 0x7000000000000007UL, 0x8000000000000008UL], read.Segments[1].Hashes);
+        Assert.Equal(stored, _serializer.SerializeToArray(read));
+    }
+
+    [Fact]
+    public void A_growing_segment_written_again_and_again_is_written_as_a_fresh_one_would_be()
+    {
+        var window = new DedupeWindow();
+        var now = 3_600_000L * 490_000;
+        for (var round = 0; round < 50; round++)
+        {
+            // 1 to 50 ids a write (1,275 in all: a second segment begins): the packed ids carry over, the new ones are added, the buffer grows.
+            for (var i = 0; i <= round; i++)
+            {
+                window.TryAdd(Reading.KeyOf(TelemetryChannel.Output, $"{round}-{i}"), now);
+            }
+
+            var written = _serializer.SerializeToArray(window);
+            var fresh = new DedupeWindow();
+            foreach (var hash in window.Segments.SelectMany(segment => segment.Hashes))
+            {
+                fresh.TryAdd(hash, now);
+            }
+
+            Assert.Equal(_serializer.SerializeToArray(fresh), written);
+            Assert.Equal(window.Segments.SelectMany(segment => segment.Hashes), _serializer.Deserialize<DedupeWindow>(written)!.Segments.SelectMany(segment => segment.Hashes));
+        }
+    }
+
     private static LineGrainState LineState(int readings)
     {
         var state = new LineGrainState { SeqGaps = 7, LastSeen = 1_764_000_000_000 };
