@@ -237,12 +237,6 @@ public sealed class DedupeSegment
         get
         {
             var count = Hashes.Count;
-            if (_packedCount > count || (_packedCount > 0 && BinaryPrimitives.ReadUInt64LittleEndian(_packed.AsSpan((_packedCount - 1) * sizeof(ulong))) != Hashes[_packedCount - 1]))
-            {
-                // Not the list that was packed: pack it whole.
-                _packedCount = 0;
-            }
-
             if (_packed is null || _packed.Length < count * sizeof(ulong))
             {
                 // Doubling, so that packing a growing segment costs each id once.

@@ -4,7 +4,6 @@ using Orleans.Storage;
 using OutputMonitor.Gateway.Ingestion;
 using OutputMonitor.Gateway.Telemetry;
 using OutputMonitor.Scopes;
-using OutputMonitor.Silo.Storage;
 using OutputMonitor.Telemetry;
 using OutputMonitor.Tests.Support;
 
@@ -23,8 +22,7 @@ public sealed class IngestRouterTests : IAsyncDisposable
     private readonly FailingWrites _failing = new("ent-3/p2");
     private readonly Task<ProductHosts> _hosts;
 
-    public IngestRouterTests() => _hosts = ProductHosts.StartSiloAsync(TestRegistry.Small(), configure: services =>
-        services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (provider, _) => _failing.Over(provider)));
+    public IngestRouterTests() => _hosts = ProductHosts.StartSiloAsync(TestRegistry.Small(), configure: _failing.Decorate);
 
     public async ValueTask DisposeAsync() => await (await _hosts).DisposeAsync();
 
@@ -121,7 +119,7 @@ public sealed class IngestRouterTests : IAsyncDisposable
     private static string Output(string id, DateTimeOffset ts, long good) =>
         JsonSerializer.Serialize(new { id, ts = ts.ToUnixTimeMilliseconds(), good });
 
-    /// <summary>The product's in-process storage, where the next writes of one line's state fail once armed.</summary>
+    /// <summary>The silo's own grain storage, as the product registers it, where the next writes of one line's state fail once armed.</summary>
     private sealed class FailingWrites(string lineKey)
     {
         private int _remaining;
@@ -142,8 +140,13 @@ public sealed class IngestRouterTests : IAsyncDisposable
             return true;
         }
 
-        public IGrainStorage Over(IServiceProvider services) =>
-            new Storage(new InProcessGrainStorage(new PooledGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>())), this);
+        /// <summary>Wraps the storage the silo registered (the product's in-process store) in this fault.</summary>
+        public void Decorate(IServiceCollection services)
+        {
+            var product = services.Last(d => d.IsKeyedService && Equals(d.ServiceKey, MonitorServices.StorageName) && d.ServiceType == typeof(IGrainStorage));
+            var create = product.KeyedImplementationFactory ?? throw new InvalidOperationException("the grain storage is not registered by a factory");
+            services.AddKeyedSingleton<IGrainStorage>(MonitorServices.StorageName, (provider, key) => new Storage((IGrainStorage)create(provider, key), this));
+        }
 
         private sealed class Storage(IGrainStorage inner, FailingWrites faults) : IGrainStorage
         {
