@@ -13,8 +13,9 @@ namespace OutputMonitor.Gateway.Ingestion;
 /// Parse → validate → batch per line → one call per batch to the silo's ingest router, which calls
 /// each line grain → acknowledge. Messages are spread over ordered partitions by line, so a line's
 /// messages are taken in order; each partition takes what is waiting at once, so a busy line costs
-/// one line call per batch, not per message, and a batch of many quiet lines one call from here. A
-/// message is acknowledged only after its readings are counted (durably) or dead-lettered.
+/// one line call per batch, not per message, and a batch of many quiet lines one call from here; under
+/// load a batch lingers a moment (<see cref="BatchCollector"/>) so that more of a line's messages share
+/// its call. A message is acknowledged only after its readings are counted (durably) or dead-lettered.
 /// </summary>
 internal sealed partial class IngestionPipeline(
     IGrainFactory grains,
@@ -29,6 +30,11 @@ internal sealed partial class IngestionPipeline(
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly GatewayOptions _options = options.Value;
+    private readonly BatchCollector _collector = new(
+        options.Value.MaxMessagesPerBatch,
+        (int)Math.Min(int.MaxValue, (long)options.Value.MaxReadingsPerCall * BatchCollector.BytesPerReading),
+        options.Value.BatchLinger,
+        time);
     private IIngestRouterGrain? _router;
     private readonly CancellationTokenSource _abort = new();
     private Channel<InboundMessage>[] _partitions = [];
@@ -97,11 +103,7 @@ internal sealed partial class IngestionPipeline(
             while (await reader.WaitToReadAsync(_abort.Token))
             {
                 batch.Clear();
-                while (batch.Count < _options.MaxMessagesPerBatch && reader.TryRead(out var message))
-                {
-                    batch.Add(message);
-                }
-
+                await _collector.CollectAsync(reader, batch, _abort.Token);
                 await ProcessAsync(batch, _abort.Token);
             }
         }

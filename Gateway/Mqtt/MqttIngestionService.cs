@@ -27,6 +27,7 @@ internal sealed partial class MqttIngestionService(
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
     private readonly MqttOptions _options = mqttOptions.Value;
     private readonly IMqttClient _client = connection.Client;
+    private readonly AcknowledgementOrder _acknowledgements = new();
     private volatile bool _stopping;
 
     /// <summary>The subscription: shared between the gateways where the broker supports it (not the embedded one).</summary>
@@ -146,7 +147,8 @@ internal sealed partial class MqttIngestionService(
         }
 
         var message = e.ApplicationMessage;
-        var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), time.GetUtcNow(), e.AcknowledgeAsync);
+        var ticket = _acknowledgements.Add(e.AcknowledgeAsync);
+        var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), time.GetUtcNow(), ticket.AcknowledgeAsync);
         status.MessageReceived();
         try
         {
@@ -155,6 +157,7 @@ internal sealed partial class MqttIngestionService(
         catch (System.Threading.Channels.ChannelClosedException)
         {
             // The pipeline is draining; see above.
+            ticket.Abandon();
             status.MessageAbandoned();
         }
     }

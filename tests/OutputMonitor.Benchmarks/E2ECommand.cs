@@ -20,7 +20,7 @@ namespace OutputMonitor.Benchmarks;
 /// </summary>
 internal static class E2ECommand
 {
-    private const int PollMs = 250;
+    private const int PollMs = 25;
 
     public static async Task<int> RunAsync(CommandLine options)
     {
@@ -644,7 +644,7 @@ internal sealed class Mosquitto : IAsyncDisposable
             allow_anonymous true
             persistence false
             max_queued_messages 1000000
-            max_inflight_messages 1000
+            max_inflight_messages 0
             log_dest stderr
             log_type error
 

@@ -103,6 +103,35 @@ public sealed class IngestRouterTests : IAsyncDisposable
         Assert.Equal(3, status.DeadLetters.GetValueOrDefault(RejectionCodes.UnknownLine));
     }
 
+    [Fact]
+    public async Task A_lines_messages_that_keep_coming_wait_for_each_other_and_share_its_call()
+    {
+        var hosts = await _hosts;
+        var (status, device) = await StartGatewayAsync(hosts, "Gateway:BatchLinger", "00:00:01");
+        await using var _ = device;
+
+        var now = DateTimeOffset.UtcNow;
+        string Load(int i) => JsonSerializer.Serialize(new { id = $"v-{i}", ts = now.ToUnixTimeMilliseconds(), tons = 2.5 });
+
+        // A first message, so that the calls below find the path warm (a cold first call holds up what follows it).
+        await device.PublishAsync("om/v1/ent-1/s1/shipment", Load(0));
+        await Eventually.HoldsAsync(() => status.Messages == 1, Timeout, "the first message acknowledged");
+        var callsBefore = status.GrainCalls;
+
+        // One after another, each awaiting its PUBACK: without the linger, most went in a call of their own.
+        for (var i = 1; i <= 60; i++)
+        {
+            await device.PublishAsync("om/v1/ent-1/s1/shipment", Load(i));
+        }
+
+        await Eventually.HoldsAsync(() => status.Messages == 61, Timeout, "61 messages acknowledged");
+        Assert.Equal(152.5m, (await hosts.Grains.GetLineGrain("ent-1", "s1").GetSnapshotAsync())!.Today.Tons);
+
+        // One call; a second if a pause in the publishing outlasted a tick (100 ms).
+        var calls = status.GrainCalls - callsBefore;
+        Assert.True(calls <= 2, $"{calls} line calls for 60 messages");
+    }
+
     /// <summary>
     /// A gateway on its own embedded broker, with one partition (the lines' messages share its calls,
     /// so a failing line has company) and one more setting; and a device connected to it.

@@ -114,14 +114,20 @@ public abstract class AclWorld : IAsyncLifetime
         (await Grains.GetLineGrain(enterprise, line).GetSnapshotAsync())?.Today.Good ?? 0;
 
     /// <summary>
-    /// Publishes an allowed marker on <paramref name="topic"/> (as the system) and waits until the
-    /// watcher has it: anything published before it that got through has arrived by then.
+    /// Publishes an allowed marker on the telemetry <paramref name="topic"/> (as the system) and waits
+    /// until the watcher has it and its line has counted it: anything published before it that got
+    /// through has arrived by then, and the line's count no longer moves for it (the gateway's batch
+    /// may linger after the watcher has the marker, and a later test reads that line's count).
     /// </summary>
     public async Task<string> MarkAsync(string topic)
     {
+        var parts = topic.Split('/');
+        var (enterprise, line) = (parts[2], parts[3]);
+        var before = await GoodAsync(enterprise, line);
         var marker = AclLogins.Output(1);
         await Watcher.PublishAsync(topic, marker);
         await Eventually.HoldsAsync(() => Watcher.Received.Any(m => m.Payload == marker), Timeout, $"the marker on {topic} arrives");
+        await CountedAsync(enterprise, line, before, 1);
         return marker;
     }
 

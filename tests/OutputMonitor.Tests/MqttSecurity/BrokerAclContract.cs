@@ -115,7 +115,7 @@ public abstract class BrokerAclContract<TWorld>(TWorld world)
 
         var code = await device.SubscribeAsync(filter);
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await device.SubscribeAsync("om/v1/ent-1/#"));
-        await world.Watcher.PublishAsync("om/v1/ent-2/p1/output", AclLogins.Output(1));
+        await world.MarkAsync("om/v1/ent-2/p1/output");
         await world.Watcher.PublishAsync("om/v1/deadletter/ent-2/p1/output", "{\"code\":\"schema_violation\"}");
         await world.Watcher.PublishAsync("om/v1/alerts/ent-2/p1", "{\"id\":\"ent-2.p1.down.1\"}");
         var marker = await world.MarkAsync("om/v1/ent-1/p1/output");

@@ -53,7 +53,7 @@ public sealed class MosquittoBroker : IAsyncLifetime
             .AppendLine($"listener {Port} 127.0.0.1")
             .AppendLine(_persistent ? $"persistence true{Environment.NewLine}persistence_location {_directory}/" : "persistence false")
             .AppendLine("max_queued_messages 1000000")
-            .AppendLine("max_inflight_messages 1000")
+            .AppendLine("max_inflight_messages 0")
             .AppendLine("log_dest stderr")
             .AppendLine("log_type error");
         if (_users.Count == 0 && _passwordFile is null)
