@@ -75,6 +75,8 @@ internal static class E2ECommand
 
         Console.WriteLine($"silo pid {silo.Id}: registry of {registry.Describe()} replaced in {clock.Elapsed.TotalSeconds:0.0} s");
 
+        // Its metrics (on loopback) tell how many line calls the readings took.
+        var gatewayMetricsPort = BenchHosts.FreeLoopbackPort();
         await using var gateway = External.Start("dotnet", Path.GetDirectoryName(gatewayDll)!,
             gatewayDll,
             $"--Orleans:GatewayPort={orleansGatewayPort}",
@@ -84,8 +86,10 @@ internal static class E2ECommand
             $"--Mqtt:Port={broker.Port}",
             $"--Mqtt:ClientId=om-bench-gw-{Environment.ProcessId}",
             "--Mqtt:SessionExpirySeconds=10",
+            $"--Metrics:Port={gatewayMetricsPort}",
             "--Logging:LogLevel:Default=Warning");
         Console.WriteLine($"gateway pid {gateway.Pid}");
+        using var lineCalls = new GatewayLineCalls(gatewayMetricsPort);
 
         var counter = new LineCounter(grains, registry.Lines);
         await using var deadLetters = await DeadLetterWatch.StartAsync(broker.Port);
@@ -124,16 +128,16 @@ internal static class E2ECommand
         {
             // Unmeasured passes of both shapes, so that the figures are of the tiered-up code a silo and gateway run after their first minute.
             clock.Restart();
-            await PipelineAsync("warm-up single (not measured)", publisher, counter, deadLetters, procs,
+            await PipelineAsync("warm-up single (not measured)", publisher, counter, deadLetters, procs, lineCalls,
                 Payloads.Single(registry.Lines, warmupMessages, "warmsingle", TelemetryTopicRoot), 1, window, pollMs);
-            await PipelineAsync("warm-up batched (not measured)", publisher, counter, deadLetters, procs,
+            await PipelineAsync("warm-up batched (not measured)", publisher, counter, deadLetters, procs, lineCalls,
                 Payloads.Batched(registry.Lines, Math.Max(1, warmupMessages / 10), batch, "warmbatch", TelemetryTopicRoot), batch, window, pollMs);
             Console.WriteLine($"warm-up passes done in {clock.Elapsed.TotalSeconds:0.0} s");
         }
 
-        var single = await PipelineAsync("single", publisher, counter, deadLetters, procs,
+        var single = await PipelineAsync("single", publisher, counter, deadLetters, procs, lineCalls,
             Payloads.Single(registry.Lines, messages, "single", TelemetryTopicRoot), 1, window, pollMs);
-        var batched = await PipelineAsync("batched", publisher, counter, deadLetters, procs,
+        var batched = await PipelineAsync("batched", publisher, counter, deadLetters, procs, lineCalls,
             Payloads.Batched(registry.Lines, batchedMessages, batch, "batch", TelemetryTopicRoot), batch, window, pollMs);
 
         // 3. The table.
@@ -212,8 +216,9 @@ internal static class E2ECommand
         return new RawResult(wall, published, payloads.Length / wall.TotalSeconds, cpu, procs.MicrosecondsPer(before, after, payloads.Length));
     }
 
-    private static async Task<PipelineResult> PipelineAsync(string name, Mqtt publisher, LineCounter counter, DeadLetterWatch deadLetters, ProcSet procs, Payload[] payloads, int readingsPerMessage, int window, int pollMs)
+    private static async Task<PipelineResult> PipelineAsync(string name, Mqtt publisher, LineCounter counter, DeadLetterWatch deadLetters, ProcSet procs, GatewayLineCalls lineCalls, Payload[] payloads, int readingsPerMessage, int window, int pollMs)
     {
+        var callsBefore = await lineCalls.CountAsync();
         var counts = await counter.CountPerLineAsync();
         var countedBefore = counts.Sum();
         var targets = counter.Targets(counts, payloads, readingsPerMessage, TelemetryTopicRoot);
@@ -230,7 +235,8 @@ internal static class E2ECommand
         var wall = counted.Wall;
         var got = counted.Counted - countedBefore;
         var result = new PipelineResult(counted.Complete, wall, got, payloads.Length * ((double)got / readings) / wall.TotalSeconds, got / wall.TotalSeconds, procs.Describe(before, after, Stopwatch.GetElapsedTime(start)), procs.MicrosecondsPer(before, after, payloads.Length));
-        Console.WriteLine($"{name}: {payloads.Length:N0} messages, {got:N0}/{readings:N0} readings counted in {wall.TotalSeconds:0.00} s (publish done at {published.TotalSeconds:0.00} s): {result.MessagesPerSecond:N0} msg/s, {result.ReadingsPerSecond:N0} readings/s; CPU cores {procs.Names}: {result.Cpu}");
+        var calls = await lineCalls.CountAsync() - callsBefore;
+        Console.WriteLine($"{name}: {payloads.Length:N0} messages, {got:N0}/{readings:N0} readings counted in {wall.TotalSeconds:0.00} s (publish done at {published.TotalSeconds:0.00} s): {result.MessagesPerSecond:N0} msg/s, {result.ReadingsPerSecond:N0} readings/s; CPU cores {procs.Names}: {result.Cpu}; {calls:N0} line calls, {(calls > 0 ? (double)got / calls : 0):0.0} readings per line call");
         return result;
     }
 
@@ -696,5 +702,22 @@ internal sealed class Mosquitto : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>The gateway's count of line calls (<c>om.gateway.grain_calls</c>), read from its Prometheus endpoint.</summary>
+internal sealed class GatewayLineCalls(int port) : IDisposable
+{
+    private const string Counter = "om_gateway_grain_calls_total";
+    private readonly HttpClient _http = new() { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };
+
+    public void Dispose() => _http.Dispose();
+
+    public async Task<long> CountAsync()
+    {
+        var text = await _http.GetStringAsync("metrics");
+        return text.Split('\n')
+            .Where(line => line.StartsWith(Counter, StringComparison.Ordinal))
+            .Sum(line => (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -55,7 +55,7 @@ internal sealed class OneProcessProduct(WebApplication app, string registryFile,
             builder.Configuration.AddInMemoryCollection([new("Mqtt:Host", "127.0.0.1")]);
         }
 
-        foreach (var (option, key) in new[] { ("receive-maximum", "Mqtt:ReceiveMaximum"), ("partitions", "Gateway:Partitions"), ("push-interval", "Rollup:PushInterval") })
+        foreach (var (option, key) in new[] { ("receive-maximum", "Mqtt:ReceiveMaximum"), ("partitions", "Gateway:Partitions"), ("push-interval", "Rollup:PushInterval"), ("batch-linger", "Gateway:BatchLinger") })
         {
             if (options.Text(option) is { } value)
             {
