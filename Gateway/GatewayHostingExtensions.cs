@@ -33,6 +33,7 @@ public static class GatewayHostingExtensions
         services.AddSingleton(sp => new TelemetryParser(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RegistryCache>();
         services.AddSingleton<IngestionPipeline>();
+        services.AddSingleton<AcknowledgementOrder>();
         services.AddSingleton<GatewayMqttClient>();
         services.AddSingleton<IDeadLetterSink, DeadLetterSink>();
         services.AddSingleton<MqttIngestionService>();

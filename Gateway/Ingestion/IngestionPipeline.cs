@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OutputMonitor.Gateway.Mqtt;
 using OutputMonitor.Gateway.Telemetry;
 using OutputMonitor.Scopes;
 using OutputMonitor.Telemetry;
@@ -21,6 +22,7 @@ internal sealed partial class IngestionPipeline(
     IGrainFactory grains,
     TelemetryParser parser,
     IDeadLetterSink deadLetters,
+    AcknowledgementOrder acknowledgements,
     RegistryCache registry,
     GatewayStatus status,
     IOptions<GatewayOptions> options,
@@ -170,23 +172,28 @@ internal sealed partial class IngestionPipeline(
             }
         }
 
-        // All at once: awaiting each acknowledgement's send in turn held the partition for one send per message.
-        await Task.WhenAll(batch.Select(message => AcknowledgeAsync(message, cancellationToken)));
+        await AcknowledgeAsync(batch, cancellationToken);
         status.AddMessages(batch.Count - systemMessages);
     }
 
-    private async Task AcknowledgeAsync(InboundMessage message, CancellationToken cancellationToken)
+    /// <summary>Acknowledges the batch (in arrival order with the other partitions' messages: <see cref="AcknowledgementOrder"/>).</summary>
+    private async Task AcknowledgeAsync(List<InboundMessage> batch, CancellationToken cancellationToken)
     {
-        try
+        var failed = await acknowledgements.AcknowledgeAsync([.. batch.Select(message => message.Acknowledgement)]).WaitAsync(cancellationToken);
+        var errors = failed.Count == 0 ? null : failed.ToDictionary(f => f.Ticket, f => f.Error);
+        var now = time.GetUtcNow();
+        foreach (var message in batch)
         {
-            await message.AcknowledgeAsync(cancellationToken);
-            status.MessageAcknowledged(time.GetUtcNow() - message.ReceivedAt);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The connection went: the broker delivers the message again and dedupe keeps the count exact.
-            status.MessageAbandoned();
-            LogAckFailed(logger, message.Topic, ex.Message);
+            if (errors?.GetValueOrDefault(message.Acknowledgement) is { } error)
+            {
+                // The connection went: the broker delivers the message again and dedupe keeps the count exact.
+                status.MessageAbandoned();
+                LogAckFailed(logger, message.Topic, error.Message);
+            }
+            else
+            {
+                status.MessageAcknowledged(now - message.ReceivedAt);
+            }
         }
     }
 

@@ -1,31 +1,21 @@
 namespace OutputMonitor.Gateway.Mqtt;
 
 /// <summary>
-/// Sends a session's acknowledgements in the order its messages arrived, as MQTT asks of a receiver
-/// (3.1.1 and 5.0, section 4.6: PUBACKs in the order of the PUBLISH packets). The partitions finish
-/// out of order; an acknowledgement waits here until every earlier message is acknowledged or given
-/// up. Brokers look an acknowledged message up in their in-flight list from its oldest entry
-/// (mosquitto 2.0 walks the list): in order, that is the first entry; out of order, with thousands in
-/// flight, it cost mosquitto more than the message itself.
+/// Sends the gateway session's acknowledgements in the order its messages arrived, as MQTT asks of a
+/// receiver (3.1.1 and 5.0, section 4.6: PUBACKs in the order of the PUBLISH packets). The partitions
+/// finish out of order; a batch's acknowledgements wait here until every earlier message is
+/// acknowledged or given up. Brokers look an acknowledged message up in their in-flight list from its
+/// oldest entry (mosquitto 2.0 walks the list): in order, that is the first entry; out of order, with
+/// thousands in flight, the walk cost mosquitto a third more CPU per message.
 /// </summary>
 internal sealed class AcknowledgementOrder
 {
+    private static readonly IReadOnlyList<(Ticket, Exception)> NoFailures = [];
+
     private readonly Queue<Ticket> _waiting = new();
     private bool _sending;
 
-    /// <summary>Takes the next message's place in line (call in arrival order).</summary>
-    public Ticket Add(Func<CancellationToken, Task> acknowledge)
-    {
-        var ticket = new Ticket(this, acknowledge);
-        lock (_waiting)
-        {
-            _waiting.Enqueue(ticket);
-        }
-
-        return ticket;
-    }
-
-    /// <summary>Messages awaiting their acknowledgement's turn or sending.</summary>
+    /// <summary>Messages waiting for their acknowledgement's turn or being acknowledged.</summary>
     public int Count
     {
         get
@@ -37,22 +27,66 @@ internal sealed class AcknowledgementOrder
         }
     }
 
-    private Task Ready(Ticket ticket, bool acknowledge)
+    /// <summary>Takes the next message's place in line (call in arrival order); <paramref name="send"/> sends its acknowledgement.</summary>
+    public Ticket Add(Func<CancellationToken, Task> send)
     {
+        var ticket = new Ticket(send);
         lock (_waiting)
         {
-            ticket.Acknowledge = acknowledge;
-            ticket.IsReady = true;
-            if (_sending)
+            _waiting.Enqueue(ticket);
+        }
+
+        return ticket;
+    }
+
+    /// <summary>
+    /// Acknowledges these messages once every earlier one is. Completes when each acknowledgement is
+    /// sent or failed, with the ones that failed (the connection went: the broker delivers them again).
+    /// </summary>
+    public Task<IReadOnlyList<(Ticket Ticket, Exception Error)>> AcknowledgeAsync(IReadOnlyList<Ticket> tickets)
+    {
+        if (tickets.Count == 0)
+        {
+            return Task.FromResult(NoFailures);
+        }
+
+        var batch = new Batch(tickets.Count);
+        bool start;
+        lock (_waiting)
+        {
+            foreach (var ticket in tickets)
             {
-                return ticket.Sent.Task;
+                ticket.Batch = batch;
+                ticket.IsReady = true;
             }
 
+            start = !_sending;
             _sending = true;
         }
 
-        _ = SendReadyAsync();
-        return ticket.Sent.Task;
+        if (start)
+        {
+            _ = SendReadyAsync();
+        }
+
+        return batch.Done.Task;
+    }
+
+    /// <summary>Leaves a message unacknowledged (the broker delivers it again) and lets the later ones go.</summary>
+    public void Abandon(Ticket ticket)
+    {
+        bool start;
+        lock (_waiting)
+        {
+            ticket.IsReady = true;
+            start = !_sending;
+            _sending = true;
+        }
+
+        if (start)
+        {
+            _ = SendReadyAsync();
+        }
     }
 
     /// <summary>One sender at a time, so that the order holds: it sends every ready acknowledgement at the head of the line.</summary>
@@ -78,40 +112,52 @@ internal sealed class AcknowledgementOrder
 
             foreach (var ticket in ready)
             {
-                if (!ticket.Acknowledge)
+                if (ticket.Batch is not { } batch)
                 {
-                    ticket.Sent.TrySetResult();
                     continue;
                 }
 
                 try
                 {
                     await ticket.Send(CancellationToken.None);
-                    ticket.Sent.TrySetResult();
                 }
                 catch (Exception ex)
                 {
-                    ticket.Sent.TrySetException(ex);
+                    batch.Failed(ticket, ex);
                 }
+
+                batch.Sent();
             }
         }
     }
 
     /// <summary>One message's place in line.</summary>
-    internal sealed class Ticket(AcknowledgementOrder order, Func<CancellationToken, Task> send)
+    internal sealed class Ticket(Func<CancellationToken, Task> send)
     {
         internal Func<CancellationToken, Task> Send { get; } = send;
 
-        internal TaskCompletionSource Sent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
         internal bool IsReady { get; set; }
 
-        internal bool Acknowledge { get; set; }
+        /// <summary>The acknowledgement batch it went with; none: given up.</summary>
+        internal Batch? Batch { get; set; }
+    }
 
-        /// <summary>Acknowledges the message once every earlier one is; completes when it is sent.</summary>
-        public Task AcknowledgeAsync(CancellationToken cancellationToken) => order.Ready(this, acknowledge: true).WaitAsync(cancellationToken);
+    /// <summary>The acknowledgements of one call to <see cref="AcknowledgeAsync"/>; touched only by the one sender.</summary>
+    internal sealed class Batch(int count)
+    {
+        private int _left = count;
+        private List<(Ticket, Exception)>? _failures;
 
-        /// <summary>Leaves the message unacknowledged (the broker delivers it again) and lets the later ones go.</summary>
-        public void Abandon() => order.Ready(this, acknowledge: false);
+        public TaskCompletionSource<IReadOnlyList<(Ticket Ticket, Exception Error)>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Failed(Ticket ticket, Exception error) => (_failures ??= []).Add((ticket, error));
+
+        public void Sent()
+        {
+            if (--_left == 0)
+            {
+                Done.SetResult(_failures ?? NoFailures);
+            }
+        }
     }
 }

@@ -17,6 +17,7 @@ namespace OutputMonitor.Gateway.Mqtt;
 /// </summary>
 internal sealed partial class MqttIngestionService(
     IngestionPipeline pipeline,
+    AcknowledgementOrder acknowledgements,
     GatewayStatus status,
     IOptions<MqttOptions> mqttOptions,
     IOptions<GatewayOptions> gatewayOptions,
@@ -27,7 +28,6 @@ internal sealed partial class MqttIngestionService(
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
     private readonly MqttOptions _options = mqttOptions.Value;
     private readonly IMqttClient _client = connection.Client;
-    private readonly AcknowledgementOrder _acknowledgements = new();
     private volatile bool _stopping;
 
     /// <summary>The subscription: shared between the gateways where the broker supports it (not the embedded one).</summary>
@@ -147,8 +147,8 @@ internal sealed partial class MqttIngestionService(
         }
 
         var message = e.ApplicationMessage;
-        var ticket = _acknowledgements.Add(e.AcknowledgeAsync);
-        var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), time.GetUtcNow(), ticket.AcknowledgeAsync);
+        var ticket = acknowledgements.Add(e.AcknowledgeAsync);
+        var inbound = new InboundMessage(message.Topic, message.Payload.ToArray(), time.GetUtcNow(), ticket);
         status.MessageReceived();
         try
         {
@@ -157,7 +157,7 @@ internal sealed partial class MqttIngestionService(
         catch (System.Threading.Channels.ChannelClosedException)
         {
             // The pipeline is draining; see above.
-            ticket.Abandon();
+            acknowledgements.Abandon(ticket);
             status.MessageAbandoned();
         }
     }

@@ -15,6 +15,7 @@ public sealed class BatchCollectorTests
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
 
     private readonly TimerWatchingClock _clock = new();
+    private readonly OutputMonitor.Gateway.Mqtt.AcknowledgementOrder _acknowledgements = new();
     private readonly Channel<InboundMessage> _partition = Channel.CreateUnbounded<InboundMessage>();
     private int _next;
 
@@ -105,7 +106,7 @@ public sealed class BatchCollectorTests
     {
         for (var i = 0; i < count; i++)
         {
-            Assert.True(_partition.Writer.TryWrite(new InboundMessage(Id(_next++), new byte[payloadBytes], _clock.GetUtcNow(), _ => Task.CompletedTask)));
+            Assert.True(_partition.Writer.TryWrite(new InboundMessage(Id(_next++), new byte[payloadBytes], _clock.GetUtcNow(), _acknowledgements.Add(_ => Task.CompletedTask))));
         }
     }
 }
