@@ -34,7 +34,7 @@ internal sealed partial class IngestionPipeline(
     private readonly GatewayOptions _options = options.Value;
     private readonly BatchCollector _collector = new(
         options.Value.MaxMessagesPerBatch,
-        (int)Math.Min(int.MaxValue, (long)options.Value.MaxReadingsPerCall * BatchCollector.BytesPerReading),
+        options.Value.MaxReadingsPerCall * BatchCollector.BytesPerReading,
         options.Value.BatchLinger,
         time);
     private IIngestRouterGrain? _router;

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using OutputMonitor.Gateway.Ingestion;
+using OutputMonitor.Gateway.Mqtt;
 using OutputMonitor.Tests.Delivery;
 
 namespace OutputMonitor.Tests.Gateway;
@@ -15,7 +16,7 @@ public sealed class BatchCollectorTests
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
 
     private readonly TimerWatchingClock _clock = new();
-    private readonly OutputMonitor.Gateway.Mqtt.AcknowledgementOrder _acknowledgements = new();
+    private readonly AcknowledgementOrder _acknowledgements = new();
     private readonly Channel<InboundMessage> _partition = Channel.CreateUnbounded<InboundMessage>();
     private int _next;
 

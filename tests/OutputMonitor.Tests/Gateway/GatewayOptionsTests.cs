@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using OutputMonitor.Gateway;
 using OutputMonitor.Silo;
 
@@ -35,7 +36,7 @@ public sealed class GatewayOptionsTests
             await host.StartAsync(cutShort.Token);
         });
 
-        Assert.True(refused is Microsoft.Extensions.Options.OptionsValidationException or InvalidOperationException, refused.GetType().Name);
+        Assert.True(refused is OptionsValidationException or InvalidOperationException, refused.GetType().Name);
         Assert.Contains(key.Split(':')[1], refused.Message, StringComparison.Ordinal);
     }
 }
