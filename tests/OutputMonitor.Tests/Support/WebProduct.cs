@@ -41,7 +41,8 @@ public sealed class WebProduct : IAsyncDisposable
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
     /// <param name="settings">Configuration over the defaults (e.g. <c>Mqtt:AllowAnonymous</c>, <c>Alerts:Webhooks</c>).</param>
-    public static async Task<WebProduct> StartAsync(RegistryDocument registry, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="clock">The grains' clock (plant days, buckets, rates) instead of the system's.</param>
+    public static async Task<WebProduct> StartAsync(RegistryDocument registry, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-browser-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
@@ -68,6 +69,11 @@ public sealed class WebProduct : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.WebHost.UseUrls($"http://127.0.0.1:{httpPort}");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (clock is not null)
+        {
+            builder.Services.AddKeyedSingleton(MonitorServices.ClockKey, clock);
+        }
+
         builder.AddOutputMonitorWeb();
 
         var app = builder.Build();
