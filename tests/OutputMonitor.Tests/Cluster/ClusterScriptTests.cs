@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using OutputMonitor.Registry;
 using OutputMonitor.Tests.Support;
 
 namespace OutputMonitor.Tests.Cluster;
@@ -50,6 +51,12 @@ public sealed class ClusterScriptTests : IAsyncLifetime
         Assert.Equal((124, 4), line);
         Assert.Equal((124, 4), enterprise);
 
+        // Every part read the registry the script was given (its plant days are the test run's).
+        var regions = (await web.GetFromJsonAsync<JsonElement>("/api/registry")).GetProperty("regions").EnumerateArray();
+        var topZones = regions.Where(r => !r.TryGetProperty("parent", out var parent) || parent.ValueKind == JsonValueKind.Null).Select(r => r.GetProperty("timeZone").GetString()).ToList();
+        Assert.NotEmpty(topZones);
+        Assert.All(topZones, zone => Assert.Equal(TestRegistry.RealClockTimeZone, zone));
+
         var processes = _cluster.Pids();
         Assert.Equal(6, processes.Count);
         var stopped = await _cluster.RunAsync("stop");
@@ -80,6 +87,9 @@ internal sealed class ClusterScript
     private static readonly string Root = FindRoot();
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"om-cluster-{Guid.NewGuid():N}");
 
+    // The demo registry, its zones on the real clock's (TestRegistry.RealClockTimeZone), for every part the script starts.
+    private readonly string _registryFile = Path.Combine(Path.GetTempPath(), $"om-cluster-registry-{Guid.NewGuid():N}.json");
+
     /// <summary>Debug or Release: the configuration of this test assembly, so the parts are the ones just built.</summary>
     public static string Configuration { get; } =
         AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
@@ -96,6 +106,8 @@ internal sealed class ClusterScript
 
         if (arguments is ["start", ..])
         {
+            await File.WriteAllTextAsync(_registryFile, RegistryJson.Serialize(TestRegistry.OnTheRealClock(RegistryJson.LoadDemo())));
+            start.Environment["Registry__Path"] = _registryFile;
             start.ArgumentList.Add("--no-build");
             start.ArgumentList.Add("--configuration");
             start.ArgumentList.Add(Configuration);
@@ -178,6 +190,7 @@ internal sealed class ClusterScript
             }
         }
 
+        File.Delete(_registryFile);
         try
         {
             Directory.Delete(_directory, recursive: true);

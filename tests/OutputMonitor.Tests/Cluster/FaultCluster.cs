@@ -78,7 +78,7 @@ public sealed class FaultCluster : IAsyncDisposable
             ],
         };
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-fault-registry-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
+        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(TestRegistry.OnTheRealClock(registry)));
         var cluster = new FaultCluster(redis, broker, registryFile, silos);
         for (var i = 0; i < silos; i++)
         {

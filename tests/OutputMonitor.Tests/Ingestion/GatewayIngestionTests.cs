@@ -39,7 +39,8 @@ public sealed class GatewayIngestionTests(MosquittoBroker broker) : IClassFixtur
         await using var deadLetters = await MqttTestClient.ConnectAsync(broker.Port, "om/v1/deadletter/#");
 
         var now = DateTimeOffset.UtcNow;
-        var yesterdayNoon = new DateTimeOffset(DateOnly.FromDateTime(now.ToOffset(TimeSpan.FromHours(8)).DateTime).AddDays(-1), new TimeOnly(12, 0), TimeSpan.FromHours(8));
+        var zone = PlantCalendar.GetZone(TestRegistry.RealClockTimeZone);
+        var yesterdayNoon = PlantCalendar.DayStart(PlantCalendar.LocalDate(now, zone).AddDays(-1), zone).AddHours(12).ToOffset(TimeSpan.FromHours(8));
         var published = new List<(string Topic, string Payload)>();
         for (var i = 1; i <= 20; i++)
         {

@@ -9,23 +9,23 @@ using OutputMonitor.Tests.Support;
 namespace OutputMonitor.Tests.Operations;
 
 /// <summary>
-/// GET /api/reports/daily on the one-command host (Small registry, Asia/Shanghai): exact figures
+/// GET /api/reports/daily on the one-command host (Small registry, on the real clock's zone): exact figures
 /// of ingested readings, plans and attainment, quoting, formula injection, bad input. Each test
 /// writes to lines or days no other test here reads.
 /// </summary>
 public sealed class DailyReportTests(TestWebApp host) : IClassFixture<TestWebApp>
 {
     private const string Header = "scope,name,nameEn,kind,day,good,scrap,tons,valueCny,planGood,planTons,attainmentGood,attainmentTons,oee,availability,performance,quality";
-    private static readonly TimeZoneInfo Shanghai = PlantCalendar.GetZone("Asia/Shanghai");
+    private static readonly TimeZoneInfo Zone = PlantCalendar.GetZone(TestRegistry.RealClockTimeZone);
 
     private readonly HttpClient _http = host.CreateClient();
 
-    private static DateOnly Today => PlantCalendar.LocalDate(DateTimeOffset.UtcNow, Shanghai);
+    private static DateOnly Today => PlantCalendar.LocalDate(DateTimeOffset.UtcNow, Zone);
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Noon of a plant day in Shanghai.</summary>
-    private static DateTimeOffset NoonOf(DateOnly day) => PlantCalendar.DayStart(day, Shanghai).AddHours(12);
+    /// <summary>Noon of a plant day.</summary>
+    private static DateTimeOffset NoonOf(DateOnly day) => PlantCalendar.DayStart(day, Zone).AddHours(12);
 
     private async Task<string[]> LinesOfAsync(string query)
     {

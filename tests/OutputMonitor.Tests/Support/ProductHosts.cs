@@ -37,7 +37,7 @@ public sealed class ProductHosts : IAsyncDisposable
     public static async Task<ProductHosts> StartSiloAsync(RegistryDocument registry, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-registry-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
+        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(TestRegistry.OnTheRealClock(registry)));
         var gatewayPort = MosquittoBroker.FreePort();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -6,6 +6,34 @@ namespace OutputMonitor.Tests.Support;
 public static class TestRegistry
 {
     /// <summary>
+    /// A fixed-offset zone (<c>Etc/GMT±N</c>) in which it was about noon when the run started: the zone
+    /// of the products tests run on the real clock (<see cref="OnTheRealClock"/>). CI tends to run at
+    /// midnight in Shanghai, and a plant day that ends between a test's readings and its check splits
+    /// the figures it checks. How a plant day ends is tested on fake clocks (DayBoundaryTests).
+    /// </summary>
+    public static string RealClockTimeZone { get; } = ZoneAtNoon(DateTimeOffset.UtcNow);
+
+    /// <summary>The registry with its top regions (and any region naming a zone) in <see cref="RealClockTimeZone"/>.</summary>
+    public static RegistryDocument OnTheRealClock(RegistryDocument registry) => registry with
+    {
+        Regions = [.. registry.Regions.Select(r => r.Parent is null || r.TimeZone is not null ? r with { TimeZone = RealClockTimeZone } : r)],
+    };
+
+    /// <summary>The whole-hour zone whose local time at <paramref name="now"/> is nearest noon.</summary>
+    public static string ZoneAtNoon(DateTimeOffset now)
+    {
+        var hoursAhead = (int)Math.Round(12 - now.UtcDateTime.TimeOfDay.TotalHours);
+
+        // IANA's Etc zones count the other way round: Etc/GMT-4 is four hours ahead of UTC.
+        return hoursAhead switch
+        {
+            0 => "Etc/UTC",
+            > 0 => $"Etc/GMT-{hoursAhead}",
+            _ => $"Etc/GMT+{-hoursAhead}",
+        };
+    }
+
+    /// <summary>
     /// prov (zone) → city-a, city-b; chains chain-x, chain-y. ent-1 (city-a, chain-x): production
     /// line p1 (10 CNY/unit, ideal 100/h, 2000/day) and shipment line s1 (500 t/day); ent-2 (city-b,
     /// chain-x): p1; ent-3 (city-b, chain-y): p1, p2.

@@ -39,7 +39,7 @@ public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.Mo
         _adminKey = adminKey;
         var small = TestRegistry.Small();
         var wide = TestRegistry.Enterprise(WideEnterprise, "city-a", null, [.. Enumerable.Range(0, 250).Select(i => TestRegistry.Production($"l{i}"))]);
-        File.WriteAllText(_registryFile, RegistryJson.Serialize(small with { Enterprises = [.. small.Enterprises, wide] }));
+        File.WriteAllText(_registryFile, RegistryJson.Serialize(TestRegistry.OnTheRealClock(small with { Enterprises = [.. small.Enterprises, wide] })));
     }
 
     /// <summary>The settings that give every test app its admin key (the first of <c>Auth:ApiKeys</c>).</summary>

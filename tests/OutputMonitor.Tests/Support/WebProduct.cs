@@ -45,7 +45,7 @@ public sealed class WebProduct : IAsyncDisposable
     public static async Task<WebProduct> StartAsync(RegistryDocument registry, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? clock = null)
     {
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-browser-registry-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(registry));
+        await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(clock is null ? TestRegistry.OnTheRealClock(registry) : registry));
         var httpPort = MosquittoBroker.FreePort();
         var mqttPort = MosquittoBroker.FreePort();
 

@@ -15,8 +15,10 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
     [Fact]
     public async Task History_lists_buckets_by_event_time_at_each_step()
     {
-        // Two readings in one minute and one in the next hour, all well inside today and the retention.
-        var hour = new DateTimeOffset(DateTimeOffset.UtcNow.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(10);
+        // Two readings in one minute and one in the next hour, at 10:05 and 11:02 of yesterday's plant day.
+        var zone = PlantCalendar.GetZone(TestRegistry.RealClockTimeZone);
+        var yesterday = PlantCalendar.DayStart(PlantCalendar.LocalDate(DateTimeOffset.UtcNow, zone).AddDays(-1), zone);
+        var hour = yesterday.AddHours(10);
         await app.Grains.GetLineGrain("ent-2", "p1").IngestAsync(
         [
             Reading.Output("h1", hour.AddMinutes(5).AddSeconds(1), 3),
@@ -33,9 +35,9 @@ public sealed class HistoryAndAlertApiTests(TestWebApp app) : IClassFixture<Test
         // Only the first hour: 'to' is exclusive.
         Assert.Single(await GetPointsAsync($"/api/history/line:ent-2/p1?step=1h&from={Rfc(hour)}&to={Rfc(hour.AddHours(1))}"));
 
-        // Days are plant days in Asia/Shanghai: 10:05Z and 11:02Z are 18:05 and 19:02 there, one day starting 16:00Z the day before.
+        // Days are plant days in the registry's zone: one day, starting at its local midnight.
         var days = await GetPointsAsync($"/api/history/line:ent-2/p1?step=1d&from={Rfc(hour.AddDays(-3))}&to={Rfc(hour.AddDays(1))}");
-        Assert.Equal([(hour.AddHours(-10 - 8), 17L, 1L)], days);
+        Assert.Equal([(yesterday, 17L, 1L)], days);
     }
 
     [Fact]
