@@ -121,8 +121,10 @@ public static class SiloHostingExtensions
             silo.UseInMemoryReminderService();
         }
 
-        // Alerts:EvaluateInterval may be shorter than Orleans' default minimum of a minute.
-        silo.Services.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        // Alerts:EvaluateInterval may be shorter than Orleans' minimum of a minute (drills, tests). Only
+        // then is the minimum lowered: Orleans warns at every start of a silo that allows shorter reminders.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<AlertRuleOptions>>((reminders, alerts) =>
+            reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, alerts.Value.EvaluateInterval.Ticks)));
 
         return silo;
     }

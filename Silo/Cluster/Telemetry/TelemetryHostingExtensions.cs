@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace OutputMonitor.Silo.Telemetry;
 
 /// <summary>
 /// OpenTelemetry for every host: the product's meter (<see cref="MonitorMetrics"/>) and Orleans'
-/// own, the Orleans activity sources; OTLP export of metrics, traces and logs when
+/// own, the Orleans activity sources, default log levels; OTLP export of metrics, traces and logs when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set. The web node adds its <c>/metrics</c> endpoint; a
 /// silo or gateway running alone adds <see cref="WithScrapeListener"/>.
 /// </summary>
@@ -31,9 +32,18 @@ public static class TelemetryHostingExtensions
 
     public static readonly string[] OrleansActivitySources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
+    /// <summary>Log levels every host starts from, below all of its configuration (which may set them otherwise).</summary>
+    public static readonly IReadOnlyDictionary<string, string?> DefaultLogLevels = new Dictionary<string, string?>
+    {
+        // Orleans places each new activation through a Polly pipeline that logs two info lines a
+        // placement: 20,000 lines as 10,000 lines' grains start. Its warnings still show.
+        ["Logging:LogLevel:Polly"] = "Warning",
+    };
+
     /// <param name="serviceName">The default <c>service.name</c> (<c>OTEL_SERVICE_NAME</c> overrides it).</param>
     public static OpenTelemetryBuilder AddOutputMonitorTelemetry(this IHostApplicationBuilder builder, string serviceName)
     {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultLogLevels });
         builder.Services.AddMonitorMetrics();
         var exporting = IsOtlpConfigured(builder.Configuration);
         var otel = builder.Services.AddOpenTelemetry()
