@@ -1,13 +1,12 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OutputMonitor.Contracts;
-using OutputMonitor.Silo.Telemetry;
 
 namespace OutputMonitor.Silo.Health;
 
@@ -26,104 +25,54 @@ public sealed class HealthListenerOptions
 
 /// <summary>
 /// <c>GET /healthz</c> (the process is up) and <c>GET /readyz</c> (<see cref="ReadinessProbe"/>, 503
-/// when a part is down) for the hosts without Kestrel, in the web node's JSON, so a load balancer,
-/// systemd watchdog script or Kubernetes probe treats every part alike.
+/// when a part is down) for the hosts without the web node's Kestrel, in the web node's JSON, so a
+/// load balancer, systemd watchdog script or Kubernetes probe treats every part alike.
 /// </summary>
-public sealed partial class HealthListener(
-    IOptions<HealthListenerOptions> options, ReadinessProbe readiness, ILogger<HealthListener> logger) : BackgroundService
+public static class HealthEndpoints
 {
-    private readonly HttpListener _listener = new();
-
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public static async Task AnswerAsync(HttpContext context, ReadinessProbe readiness)
     {
-        var host = ListenerPrefix.Host(options.Value.BindAddress);
-        _listener.Prefixes.Add($"http://{host}:{options.Value.Port}/");
-        _listener.Start();
-        LogListening(logger, options.Value.BindAddress, options.Value.Port);
-        return base.StartAsync(cancellationToken);
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var stop = stoppingToken.Register(_listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
+        var request = context.Request;
+        var (status, body) = (request.Method, request.Path.Value) switch
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _ = AnswerAsync(context, stoppingToken);
+            ("GET" or "HEAD", "/healthz") => (200, (object)new { status = "alive" }),
+            ("GET" or "HEAD", "/readyz") => await ReadinessAsync(readiness, context.RequestAborted),
+            (not ("GET" or "HEAD"), "/healthz" or "/readyz") => (405, new { status = "method not allowed" }),
+            _ => (404, new { status = "not found" }),
+        };
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        if (!HttpMethods.IsHead(request.Method))
+        {
+            await JsonSerializer.SerializeAsync(context.Response.Body, body, ContractJson.Options, context.RequestAborted);
         }
     }
 
-    public override void Dispose()
-    {
-        _listener.Close();
-        base.Dispose();
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
-    {
-        var response = context.Response;
-        try
-        {
-            var (status, body) = (context.Request.HttpMethod, context.Request.Url?.AbsolutePath) switch
-            {
-                ("GET" or "HEAD", "/healthz") => (200, (object)new { status = "alive" }),
-                ("GET" or "HEAD", "/readyz") => await ReadinessAsync(cancellationToken),
-                (not ("GET" or "HEAD"), "/healthz" or "/readyz") => (405, new { status = "method not allowed" }),
-                _ => (404, new { status = "not found" }),
-            };
-            response.StatusCode = status;
-            response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(response.OutputStream, body, ContractJson.Options, cancellationToken);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The caller went away or the host is stopping: nothing to answer.
-        }
-        finally
-        {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                // Already closed by the listener's stop.
-            }
-        }
-    }
-
-    private async Task<(int, object)> ReadinessAsync(CancellationToken cancellationToken)
+    private static async Task<(int, object)> ReadinessAsync(ReadinessProbe readiness, CancellationToken cancellationToken)
     {
         var report = await readiness.CheckAsync(cancellationToken);
         return (report.Ready ? 200 : 503, report);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Health endpoints at http://{BindAddress}:{Port}/healthz and /readyz")]
-    private static partial void LogListening(ILogger logger, string bindAddress, int port);
 }
 
 public static class HealthHostingExtensions
 {
-    /// <summary>Readiness for every host; the listener only when <c>Health:Port</c> is set (hosts without Kestrel).</summary>
+    /// <summary>Readiness for every host; the endpoints only when <c>Health:Port</c> is set (hosts without the web node's Kestrel).</summary>
     public static IServiceCollection AddReadiness(this IServiceCollection services) => services.AddSingleton<ReadinessProbe>();
 
     public static IHostApplicationBuilder AddHealthListener(this IHostApplicationBuilder builder)
     {
         builder.Services.AddReadiness();
         builder.Services.AddOptions<HealthListenerOptions>().BindConfiguration(HealthListenerOptions.Section).ValidateDataAnnotations()
-            .Validate(options => ListenerPrefix.Host(options.BindAddress) is not null, "Health:BindAddress is not an IP address").ValidateOnStart();
-        if (builder.Configuration.GetSection(HealthListenerOptions.Section).Get<HealthListenerOptions>() is { Port: > 0 })
+            .Validate(options => PartEndpointExtensions.BindAddress(options.BindAddress) is not null, "Health:BindAddress is not an IP address").ValidateOnStart();
+        if (builder.Configuration.GetSection(HealthListenerOptions.Section).Get<HealthListenerOptions>() is { Port: > 0 } health
+            && PartEndpointExtensions.BindAddress(health.BindAddress) is { } address)
         {
-            builder.Services.AddHostedService<HealthListener>();
+            builder.Services.AddPartEndpoint(_ => new PartEndpoint("Health endpoints", address, health.Port, "/healthz and /readyz", (app, services) =>
+            {
+                var readiness = services.GetRequiredService<ReadinessProbe>();
+                app.Run(context => HealthEndpoints.AnswerAsync(context, readiness));
+            }));
         }
 
         return builder;

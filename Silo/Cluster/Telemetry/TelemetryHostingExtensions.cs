@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,6 +11,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using OutputMonitor.Diagnostics;
+using OutputMonitor.Silo.Health;
 
 namespace OutputMonitor.Silo.Telemetry;
 
@@ -89,13 +91,18 @@ public static class TelemetryHostingExtensions
         otel.Services.AddOptions<MetricsListenerOptions>().BindConfiguration(MetricsListenerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         otel.Services.AddSingleton<IValidateOptions<MetricsListenerOptions>, MetricsListenerOptionsValidator>();
         var options = configuration.GetSection(MetricsListenerOptions.Section).Get<MetricsListenerOptions>() ?? new MetricsListenerOptions();
-        if (options.Port > 0 && options.ListenerHost() is { } host)
+        if (options.Port > 0 && PartEndpointExtensions.BindAddress(options.BindAddress) is { } address)
         {
-            otel.WithMetrics(metrics => metrics.AddPrometheusHttpListener(listener =>
+            otel.WithMetrics(metrics => metrics.AddPrometheusExporter());
+            otel.Services.AddPartEndpoint(_ => new PartEndpoint("Metrics", address, options.Port, MetricsListenerOptions.Path, (app, services) =>
             {
-                listener.Host = host;
-                listener.Port = options.Port;
-                listener.ScrapeEndpointPath = MetricsListenerOptions.Path;
+                app.UseOpenTelemetryPrometheusScrapingEndpoint(
+                    services.GetRequiredService<MeterProvider>(), context => context.Request.Path == MetricsListenerOptions.Path, path: null, configureBranchedPipeline: null, optionsName: null);
+                app.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                });
             }));
         }
 
@@ -105,7 +112,7 @@ public static class TelemetryHostingExtensions
     private sealed class MetricsListenerOptionsValidator : IValidateOptions<MetricsListenerOptions>
     {
         public ValidateOptionsResult Validate(string? name, MetricsListenerOptions options) =>
-            options.ListenerHost() is null
+            PartEndpointExtensions.BindAddress(options.BindAddress) is null
                 ? ValidateOptionsResult.Fail($"Metrics:BindAddress '{options.BindAddress}' is not an IP address")
                 : ValidateOptionsResult.Success;
     }
@@ -123,27 +130,4 @@ public sealed class MetricsListenerOptions
 
     /// <summary>The address the listener binds: loopback unless an operator opens it (e.g. <c>0.0.0.0</c>).</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
-
-    /// <summary>The listener's host in its URI prefix (<c>+</c>: every address), or null when <see cref="BindAddress"/> is not an IP address.</summary>
-    public string? ListenerHost() => ListenerPrefix.Host(BindAddress);
-}
-
-/// <summary>The host part of an <see cref="System.Net.HttpListener"/> prefix for a bind address.</summary>
-public static class ListenerPrefix
-{
-    /// <summary><c>+</c> for every address, the address (bracketed for IPv6) otherwise; null when <paramref name="bindAddress"/> is not an IP address.</summary>
-    public static string? Host(string bindAddress)
-    {
-        if (!IPAddress.TryParse(bindAddress, out var address))
-        {
-            return null;
-        }
-
-        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return "+";
-        }
-
-        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-    }
 }

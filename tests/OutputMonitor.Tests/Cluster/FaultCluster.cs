@@ -80,16 +80,25 @@ public sealed class FaultCluster : IAsyncDisposable
         var registryFile = Path.Combine(Path.GetTempPath(), $"om-fault-registry-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(registryFile, RegistryJson.Serialize(TestRegistry.OnTheRealClock(registry)));
         var cluster = new FaultCluster(redis, broker, registryFile, silos);
-        for (var i = 0; i < silos; i++)
+        try
         {
-            cluster.StartSilo(i);
-        }
+            for (var i = 0; i < silos; i++)
+            {
+                cluster.StartSilo(i);
+            }
 
-        cluster.StartGateway();
-        cluster.StartWeb();
-        await cluster.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
-        await cluster.ConnectDashboardAsync();
-        return cluster;
+            cluster.StartGateway();
+            cluster.StartWeb();
+            await cluster.WaitUntilReadyAsync(TimeSpan.FromSeconds(120));
+            await cluster.ConnectDashboardAsync();
+            return cluster;
+        }
+        catch
+        {
+            // The caller gets no cluster to dispose: stop the parts here, or they outlive the test run.
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 
     private Dictionary<string, string> Common() => new()
