@@ -106,7 +106,7 @@ public sealed class ClusterDeliveryTests(MosquittoBroker broker) : IClassFixture
         Assert.Equal(["ent-1.p1.down.1"], hanging.Requests.Select(r => r.AlertId));
         // A change counts as delivered once its answer is back: a moment after the receiver has it.
         var status = StatusOf(cluster);
-        await Eventually.HoldsAsync(() => status.For(WebhookOutbox.TargetName(2)).Delivered == 3, Timeout, "the working webhook's three deliveries counted");
+        await Eventually.HoldsAsync(() => status.For(WebhookOutbox.TargetName(2)).Delivered >= 3, Timeout, "the working webhook's three deliveries counted");
         Assert.Equal((0L, 3L), (status.For(WebhookOutbox.TargetName(0)).Delivered, status.For(WebhookOutbox.TargetName(2)).Delivered));
     }
 
@@ -132,7 +132,11 @@ public sealed class ClusterDeliveryTests(MosquittoBroker broker) : IClassFixture
         await book.RecordAsync([SampleAlerts.Raised("ent-2.p1.down.2", "line:ent-2/p1")]);
         await Eventually.HoldsAsync(() => subscriber.Received.Count == 2, Timeout, "the next change published over a new connection");
         Assert.Equal(["ent-2.p1.down.1", "ent-2.p1.down.2"], subscriber.Received.Select(m => SampleAlerts.Field(m.Payload, "id")));
-        Assert.Equal(2, StatusOf(cluster).For(MqttAlertOutbox.Name).Delivered);
+
+        // Counted once the broker's acknowledgement is back: it may follow the subscriber's copy.
+        var mqtt = StatusOf(cluster).For(MqttAlertOutbox.Name);
+        await Eventually.HoldsAsync(() => mqtt.Delivered >= 2, Timeout, "both publishes counted delivered");
+        Assert.Equal(2, mqtt.Delivered);
     }
 
     private static Task<MonitorCluster> StartClusterAsync(int mqttPort, params string[] webhooks)
