@@ -68,7 +68,7 @@ public static class HealthHostingExtensions
         if (builder.Configuration.GetSection(HealthListenerOptions.Section).Get<HealthListenerOptions>() is { Port: > 0 } health
             && PartEndpointExtensions.BindAddress(health.BindAddress) is { } address)
         {
-            builder.Services.AddPartEndpoint(_ => new PartEndpoint("Health endpoints", address, health.Port, "/healthz and /readyz", (app, services) =>
+            builder.Services.AddPartEndpoint(new PartEndpoint("Health endpoints", address, health.Port, "/healthz and /readyz", (app, services) =>
             {
                 var readiness = services.GetRequiredService<ReadinessProbe>();
                 app.Run(context => HealthEndpoints.AnswerAsync(context, readiness));

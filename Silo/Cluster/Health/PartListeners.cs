@@ -77,8 +77,8 @@ public sealed partial class PartListeners(
 
 public static class PartEndpointExtensions
 {
-    /// <summary>Serves an endpoint on a Kestrel server of its own (<see cref="PartListeners"/>), made once this process's services exist.</summary>
-    public static IServiceCollection AddPartEndpoint(this IServiceCollection services, Func<IServiceProvider, PartEndpoint> endpoint)
+    /// <summary>Serves an endpoint on a Kestrel server of its own (<see cref="PartListeners"/>).</summary>
+    public static IServiceCollection AddPartEndpoint(this IServiceCollection services, PartEndpoint endpoint)
     {
         services.AddSingleton(endpoint);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PartListeners>());

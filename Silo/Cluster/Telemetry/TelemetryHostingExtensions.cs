@@ -94,13 +94,13 @@ public static class TelemetryHostingExtensions
         if (options.Port > 0 && PartEndpointExtensions.BindAddress(options.BindAddress) is { } address)
         {
             otel.WithMetrics(metrics => metrics.AddPrometheusExporter());
-            otel.Services.AddPartEndpoint(_ => new PartEndpoint("Metrics", address, options.Port, MetricsListenerOptions.Path, (app, services) =>
+            otel.Services.AddPartEndpoint(new PartEndpoint("Metrics", address, options.Port, MetricsListenerOptions.Path, (app, services) =>
             {
                 app.UseOpenTelemetryPrometheusScrapingEndpoint(
-                    services.GetRequiredService<MeterProvider>(), context => context.Request.Path == MetricsListenerOptions.Path, path: null, configureBranchedPipeline: null, optionsName: null);
+                    services.GetRequiredService<MeterProvider>(), IsScrape, path: null, configureBranchedPipeline: null, optionsName: null);
                 app.Run(context =>
                 {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    context.Response.StatusCode = context.Request.Path == MetricsListenerOptions.Path ? StatusCodes.Status405MethodNotAllowed : StatusCodes.Status404NotFound;
                     return Task.CompletedTask;
                 });
             }));
@@ -108,6 +108,10 @@ public static class TelemetryHostingExtensions
 
         return otel;
     }
+
+    // The exporter answers any method on its path: only a GET or HEAD is a scrape.
+    private static bool IsScrape(HttpContext context) =>
+        context.Request.Path == MetricsListenerOptions.Path && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method));
 
     private sealed class MetricsListenerOptionsValidator : IValidateOptions<MetricsListenerOptions>
     {

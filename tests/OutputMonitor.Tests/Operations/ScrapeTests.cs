@@ -148,6 +148,11 @@ public sealed class ListenerScrapeTests
             Assert.Equal(2, PrometheusText.Value(text, "om_readings_accepted_total", "kind=\"production\""));
             Assert.True(PrometheusText.Value(text, "orleans_catalog_activations") > 0);
             Assert.Equal("127.0.0.1", silo.Services.GetRequiredService<IOptions<MetricsListenerOptions>>().Value.BindAddress);
+
+            // Only /metrics is there; hostile requests get errors, and the scrape still answers after them.
+            Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync($"http://127.0.0.1:{port}/../etc/passwd")).StatusCode);
+            await HostileHttp.SendAsync(port, "/metrics", HttpStatusCode.MethodNotAllowed);
+            Assert.Contains("om_readings_accepted_total", await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"), StringComparison.Ordinal);
         }
         finally
         {

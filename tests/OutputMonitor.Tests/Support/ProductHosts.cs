@@ -11,7 +11,8 @@ namespace OutputMonitor.Tests.Support;
 
 /// <summary>
 /// The product's own hosts, started the way its Program.cs files start them, on free loopback
-/// ports: a silo (localhost clustering), and gateways as Orleans clients of it.
+/// ports: a silo (localhost clustering), and gateways as Orleans clients of it. On the real clock,
+/// so the registry's zones are moved clear of midnight (<see cref="TestRegistry.OnTheRealClock"/>).
 /// </summary>
 public sealed class ProductHosts : IAsyncDisposable
 {

@@ -9,7 +9,8 @@ namespace OutputMonitor.Tests.Support;
 /// <summary>
 /// Web's Program with a test registry, free ports, no simulator; anonymous reads (the test server is
 /// loopback) and one admin key, <see cref="AdminKey"/>, for the writes. Other settings (more keys,
-/// anonymous reads off, rate limits) through the constructor.
+/// anonymous reads off, rate limits) through the constructor. On the real clock, so the registry's
+/// zones are moved clear of midnight (<see cref="TestRegistry.OnTheRealClock"/>).
 /// </summary>
 // Any public type of the Web assembly names its entry point (several assemblies here have a Program).
 public sealed class TestWebApp : WebApplicationFactory<OutputMonitor.Web.Hubs.MonitorHub>

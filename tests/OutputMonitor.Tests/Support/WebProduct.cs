@@ -12,7 +12,8 @@ namespace OutputMonitor.Tests.Support;
 /// The real web app, started in-process the way Web/Program.cs starts it (co-hosted silo, embedded
 /// MQTT broker and gateway, hub, API and the dashboards of Web/wwwroot), on Kestrel at
 /// <c>http://127.0.0.1:{free port}</c> so that a real browser can open it. Simulator off, free
-/// MQTT and Orleans ports, a unique cluster id and the given registry; stopped at the end.
+/// MQTT and Orleans ports, a unique cluster id and the given registry (its zones moved clear of
+/// midnight, <see cref="TestRegistry.OnTheRealClock"/>, unless a test gives the clock); stopped at the end.
 /// </summary>
 public sealed class WebProduct : IAsyncDisposable
 {
